@@ -1,0 +1,3 @@
+module distlab
+
+go 1.26
