@@ -160,9 +160,7 @@ func TestDecodeIntoNonZeroValueWarnsOncePerFieldIncludingNested(t *testing.T) {
 
 func TestDecodeIntoNonZeroScalarWarns(t *testing.T) {
 	var buf bytes.Buffer
-	if err := NewEncoder(&buf).Encode(0); err == nil {
-		// gob encodes a top-level zero int fine
-	} else {
+	if err := NewEncoder(&buf).Encode(0); err != nil {
 		t.Fatalf("Encode: %v", err)
 	}
 	x := 17

@@ -1,0 +1,116 @@
+package labrpc
+
+import (
+	"bytes"
+	"encoding/gob"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"reflect"
+	"sync"
+	"time"
+)
+
+// A link is the directed path from one end name to one server name. It owns
+// the link's random stream and the gob streams that copy its requests and
+// replies.
+type link struct {
+	key  linkKey
+	hash uint64 // of the end and server names, for seeding
+
+	mu  sync.Mutex // guards rng
+	rng *rand.Rand // nil until first use after (re)seeding
+
+	faults *Faults // guarded by Network.mu; nil: fall back to the end's
+	req    codec
+	reply  codec
+}
+
+type linkKey struct {
+	end, server interface{}
+}
+
+// noServer is the server name of an end's link while it is not connected.
+type noServerName struct{}
+
+func nameHash(parts ...interface{}) uint64 {
+	h := fnv.New64a()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%T:%v\x00", p, p)
+	}
+	return h.Sum64()
+}
+
+// mix is the splitmix64 finaliser: it spreads a seed over all 64 bits.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+func newRand(seed int64, h uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(mix(uint64(seed)^h), mix(h+uint64(seed)*0x632be59bd9b4e019)))
+}
+
+// decide draws the decisions for one call with the given settings.
+func (l *link) decide(seed int64, f *Faults, reliable, longReordering bool) decision {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.rng == nil {
+		l.rng = newRand(seed, l.hash)
+	}
+	if f != nil {
+		return f.decide(l.rng)
+	}
+	return classicDecide(l.rng, reliable, longReordering)
+}
+
+func (l *link) failDelay(seed int64, longDelays bool) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.rng == nil {
+		l.rng = newRand(seed, l.hash)
+	}
+	return failDelay(l.rng, longDelays)
+}
+
+// A codec is one direction of a link seen as a gob stream, like a TCP
+// connection: an encoder and a decoder over one buffer, so that type
+// information crosses once per stream and each message costs only its
+// values. A message is encoded and immediately decoded under mu, which
+// keeps the stream in order whatever the callers' interleaving.
+type codec struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+	enc *gob.Encoder
+	dec *gob.Decoder
+}
+
+// copy encodes src and decodes it into dst (a pointer Value, or an invalid
+// Value to discard), returning the encoded size.
+func (c *codec) copy(src interface{}, dst reflect.Value) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.enc == nil {
+		c.enc = gob.NewEncoder(&c.buf)
+		c.dec = gob.NewDecoder(&c.buf)
+	}
+	if err := c.enc.Encode(src); err != nil {
+		c.reset()
+		return 0, err
+	}
+	n := c.buf.Len()
+	err := c.dec.DecodeValue(dst) // an invalid dst discards the value
+	if err != nil || c.buf.Len() != 0 {
+		c.reset()
+	}
+	return n, err
+}
+
+// reset starts a fresh stream after an error, which may have left half a
+// message in the buffer.
+func (c *codec) reset() {
+	c.buf.Reset()
+	c.enc, c.dec = nil, nil
+}
