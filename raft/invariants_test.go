@@ -1,0 +1,190 @@
+package raft
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// pollInterval is how often, on the test's clock, the invariant checker
+// looks at every peer's state.
+const pollInterval = 25 * time.Millisecond
+
+// invariants watches a cluster for violations of Raft's safety properties
+// (Figure 3 of the paper), by looking at every live peer's state at
+// intervals of pollInterval:
+//
+//   - election safety: at most one leader per term;
+//   - log matching: if two logs hold an entry with the same index and term,
+//     they are identical up to that index;
+//   - leader completeness: a leader of term T holds every entry committed
+//     in a term before T.
+//
+// State machine safety and in-order application are checked by the
+// harness's applyCh readers.
+type invariants struct {
+	h    *harness
+	quit chan struct{}
+	done chan struct{}
+
+	mu      sync.Mutex
+	leaders map[int]int // term -> the leader seen in it
+	// commitTerm[i] is the smallest currentTerm of a peer seen with
+	// commitIndex >= i: the entry at i was committed in that term or before.
+	commitTerm map[int]int
+	commitCmd  map[int]interface{} // the committed command at i, when seen in a log
+	found      []string
+	polls      int
+}
+
+// peerView is a copy of one peer's state, taken under its lock.
+type peerView struct {
+	id          int
+	term        int
+	isLeader    bool
+	commitIndex int
+	log         raftLog
+}
+
+func startInvariants(h *harness) *invariants {
+	v := &invariants{
+		h:          h,
+		quit:       make(chan struct{}),
+		done:       make(chan struct{}),
+		leaders:    map[int]int{},
+		commitTerm: map[int]int{},
+		commitCmd:  map[int]interface{}{},
+	}
+	go v.run()
+	return v
+}
+
+func (v *invariants) run() {
+	defer close(v.done)
+	tk := time.NewTicker(pollInterval)
+	defer tk.Stop()
+	for {
+		select {
+		case <-v.quit:
+			v.poll()
+			return
+		case <-tk.C:
+			v.poll()
+		}
+	}
+}
+
+// stop ends the checker after a last look; it may be called more than once.
+func (v *invariants) stop() {
+	select {
+	case <-v.quit:
+	default:
+		close(v.quit)
+	}
+	<-v.done
+}
+
+func (v *invariants) violations() []string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return append([]string(nil), v.found...)
+}
+
+func (v *invariants) report(format string, args ...interface{}) {
+	if len(v.found) < 100 {
+		v.found = append(v.found, fmt.Sprintf(format, args...))
+	}
+}
+
+func view(id int, rf *Raft) peerView {
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	return peerView{
+		id:          id,
+		term:        rf.currentTerm,
+		isLeader:    rf.role == leader,
+		commitIndex: rf.commitIndex,
+		log:         raftLog{start: rf.log.start, entries: append([]entry(nil), rf.log.entries...)},
+	}
+}
+
+// poll takes a look at every live peer and checks the invariants.
+func (v *invariants) poll() {
+	var views []peerView
+	for i := 0; i < v.h.n; i++ {
+		if rf := v.h.raft(i); rf != nil {
+			views = append(views, view(i, rf))
+		}
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.polls++
+	for _, p := range views {
+		if p.isLeader {
+			if l, ok := v.leaders[p.term]; ok && l != p.id {
+				v.report("election safety: S%d and S%d both led term %d", l, p.id, p.term)
+			}
+			v.leaders[p.term] = p.id
+		}
+		for i := p.log.base() + 1; i <= p.commitIndex && i <= p.log.lastIndex(); i++ {
+			if t, ok := v.commitTerm[i]; !ok || p.term < t {
+				v.commitTerm[i] = p.term
+			}
+			cmd := p.log.command(i)
+			if old, ok := v.commitCmd[i]; ok && !sameCommand(old, cmd) {
+				v.report("state machine safety: S%d has %v committed at %d, earlier seen %v", p.id, cmd, i, old)
+			} else if !ok {
+				v.commitCmd[i] = cmd
+			}
+		}
+	}
+	for a := 0; a < len(views); a++ {
+		for b := a + 1; b < len(views); b++ {
+			v.checkLogMatching(views[a], views[b])
+		}
+	}
+	for _, p := range views {
+		if p.isLeader {
+			v.checkLeaderCompleteness(p)
+		}
+	}
+}
+
+// checkLogMatching checks the log matching property on the indices both
+// peers hold.
+func (v *invariants) checkLogMatching(a, b peerView) {
+	lo := max(a.log.base(), b.log.base()) + 1
+	hi := min(a.log.lastIndex(), b.log.lastIndex())
+	matched := false
+	for i := hi; i >= lo; i-- {
+		ta, tb := a.log.term(i), b.log.term(i)
+		if !matched && ta == tb {
+			matched = true
+		}
+		if matched {
+			if ta != tb || !sameCommand(a.log.command(i), b.log.command(i)) {
+				v.report("log matching: S%d and S%d agree on the term at a later index but differ at %d (t%d %v vs t%d %v)",
+					a.id, b.id, i, ta, a.log.command(i), tb, b.log.command(i))
+				return
+			}
+		}
+	}
+}
+
+// checkLeaderCompleteness checks that leader p holds every entry committed
+// in a term before p's.
+func (v *invariants) checkLeaderCompleteness(p peerView) {
+	for i, t := range v.commitTerm {
+		if t >= p.term || i <= p.log.base() {
+			continue
+		}
+		if i > p.log.lastIndex() {
+			v.report("leader completeness: S%d leads term %d without index %d, committed by term %d", p.id, p.term, i, t)
+			continue
+		}
+		if cmd, ok := v.commitCmd[i]; ok && !sameCommand(cmd, p.log.command(i)) {
+			v.report("leader completeness: S%d leads term %d with %v at %d, but %v was committed there by term %d",
+				p.id, p.term, p.log.command(i), i, cmd, t)
+		}
+	}
+}
