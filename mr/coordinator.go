@@ -97,7 +97,7 @@ func MakeCoordinatorWith(files []string, nReduce int, opts CoordinatorOptions) (
 		over:    make(chan struct{}),
 		closed:  make(chan struct{}),
 	}
-	srv, err := opts.Transport.Serve(handler{c})
+	srv, err := opts.Transport.Serve(c)
 	if err != nil {
 		return nil, err
 	}
@@ -220,12 +220,10 @@ func (c *Coordinator) Close() error {
 	return err
 }
 
-// handler is the Coordinator's Handler; it keeps RequestTask and ReportTask
-// out of Coordinator's exported method set.
-type handler struct{ c *Coordinator }
-
-func (h handler) RequestTask(args *TaskArgs, reply *TaskReply) {
-	c := h.c
+// RequestTask is the RPC handler through which a worker asks for a task (see
+// the protocol in rpc.go). It is called by a Transport; it holds the call
+// for up to about a second when no task is ready.
+func (c *Coordinator) RequestTask(args *TaskArgs, reply *TaskReply) {
 	giveUp := time.Now().Add(pollWait)
 	for {
 		c.mu.Lock()
@@ -268,8 +266,9 @@ func (h handler) RequestTask(args *TaskArgs, reply *TaskReply) {
 	}
 }
 
-func (h handler) ReportTask(args *ReportArgs, reply *ReportReply) {
-	c := h.c
+// ReportTask is the RPC handler through which a worker reports a task
+// finished or failed. It is called by a Transport.
+func (c *Coordinator) ReportTask(args *ReportArgs, reply *ReportReply) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	changed, err := c.s.report(args)
