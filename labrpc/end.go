@@ -14,6 +14,7 @@ type ClientEnd struct {
 	name  interface{}
 	net   *Network
 	hash  uint64
+	state *endState
 	nrand atomic.Uint64 // how many generators Rand has returned
 }
 
@@ -63,30 +64,29 @@ func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bo
 		return false
 	}
 	var (
-		es       = rn.ends[e.name]
-		enabled  bool
-		cut      chan struct{}
-		lk       = rn.orphan
-		server   interface{}
-		slot     *serverSlot
+		es       = e.state
+		live     = es.live
+		lk       = es.link
+		slot     = es.slot
 		f        = rn.faults
 		seed     = rn.seed
 		reliable = rn.reliable
 		reorder  = rn.longReordering
 		longWait = rn.longDelays
 		obs      = rn.observer
+		enabled  = es.enabled
+		server   interface{}
 	)
-	if es != nil && es.end == e {
-		enabled, cut, lk = es.enabled, es.cut, es.link
-		if _, unconnected := lk.key.server.(noServerName); !unconnected {
-			server = es.server
-			slot = rn.servers[server]
-		}
-		if lk.faults != nil {
-			f = lk.faults
-		} else if es.faults != nil {
-			f = es.faults
-		}
+	if es.deleted {
+		lk, slot, enabled = rn.orphan, nil, false
+	}
+	if _, unconnected := lk.key.server.(noServerName); !unconnected {
+		server = es.server
+	}
+	if lk.faults != nil {
+		f = lk.faults
+	} else if es.faults != nil {
+		f = es.faults
 	}
 	rn.mu.RUnlock()
 	id := rn.calls.Add(1)
@@ -99,7 +99,7 @@ func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bo
 		m.checkCall(svcMeth, args, rv)
 	}
 
-	if !enabled || slot == nil {
+	if live == nil {
 		fate := Disabled
 		if enabled {
 			fate = NoServer
@@ -146,30 +146,23 @@ func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bo
 
 	// Deliver, unless the server died or the end was cut meanwhile.
 	select {
-	case <-slot.gone:
-		return rn.lost(obs, id, e.name, server, svcMeth, ServerDead)
-	case <-cut:
-		return rn.lost(obs, id, e.name, server, svcMeth, ServerDead)
+	case <-live:
+		return rn.lost(obs, id, e.name, server, svcMeth)
 	default:
 	}
-	c := &inflight{srv: slot.srv, m: m, argp: argp, argp2: argp2, done: make(chan struct{}, 1)}
-	go c.run()
+	c := rn.newInflight()
+	c.srv, c.m, c.argp, c.argp2 = slot.srv, m, argp, argp2
+	rn.start(c)
 	select {
 	case <-c.done:
-	case <-slot.gone:
-		return rn.lost(obs, id, e.name, server, svcMeth, ServerDead)
-	case <-cut:
-		return rn.lost(obs, id, e.name, server, svcMeth, ServerDead)
-	case <-rn.done:
-		return rn.lost(obs, id, e.name, server, svcMeth, Closed)
+	case <-live:
+		return rn.lost(obs, id, e.name, server, svcMeth)
 	}
 	// The handler returned; its reply counts only if the server is still
 	// the one the request went to.
 	select {
-	case <-slot.gone:
-		return rn.lost(obs, id, e.name, server, svcMeth, ServerDead)
-	case <-cut:
-		return rn.lost(obs, id, e.name, server, svcMeth, ServerDead)
+	case <-live:
+		return rn.lost(obs, id, e.name, server, svcMeth)
 	default:
 	}
 
@@ -185,9 +178,11 @@ func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bo
 	default:
 		dst = reflect.New(m.replyElem)
 	}
-	n, err = lk.reply.copy(c.reply.Interface(), dst)
+	handlerReply := c.reply
+	rn.recycle(c)
+	n, err = lk.reply.copy(handlerReply.Interface(), dst)
 	if err != nil {
-		panic(callErr(ErrEncoding, svcMeth, "cannot send the reply of handler %s.%s (%s): %v", m.svc.name, m.name, c.reply.Type(), err))
+		panic(callErr(ErrEncoding, svcMeth, "cannot send the reply of handler %s.%s (%s): %v", m.svc.name, m.name, handlerReply.Type(), err))
 	}
 	rn.bytes.Add(int64(n))
 	if obs != nil {
@@ -209,8 +204,14 @@ func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bo
 }
 
 // lost reports a call that failed in flight and returns false.
-func (rn *Network) lost(obs Observer, id uint64, end, server interface{}, svcMeth string, fate Fate) bool {
+func (rn *Network) lost(obs Observer, id uint64, end, server interface{}, svcMeth string) bool {
 	if obs != nil {
+		fate := ServerDead
+		select {
+		case <-rn.done:
+			fate = Closed
+		default:
+		}
 		observe(obs, &Message{Call: id, Kind: Reply, End: end, Server: server, Method: svcMeth, Fate: fate})
 	}
 	return false
@@ -234,25 +235,5 @@ func (rn *Network) sleep(d time.Duration) bool {
 		return true
 	case <-rn.done:
 		return false
-	}
-}
-
-// An inflight call is one handler execution, on a goroutine of its own so
-// that its caller can give up when the server dies.
-type inflight struct {
-	srv   *Server
-	m     *method
-	argp  reflect.Value
-	argp2 reflect.Value // a second copy of the argument, for a duplicate delivery
-	reply reflect.Value // set before done is signalled
-	done  chan struct{}
-}
-
-func (c *inflight) run() {
-	srv, m, dup := c.srv, c.m, c.argp2
-	c.reply = srv.invoke(m, c.argp)
-	c.done <- struct{}{}
-	if dup.IsValid() {
-		srv.invoke(m, dup)
 	}
 }

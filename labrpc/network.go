@@ -13,8 +13,8 @@ import (
 // connections) and named servers, the connections between them, and the
 // fault model. All its methods are safe for concurrent use.
 //
-// A Network owns no goroutines: calls run on their callers' goroutines and
-// each handler on a goroutine of its own that ends when the handler returns.
+// Calls run on their callers' goroutines; handlers run on worker goroutines
+// that end within a second of idleness, and at once on Cleanup.
 type Network struct {
 	mu             sync.RWMutex
 	closed         bool
@@ -30,6 +30,8 @@ type Network struct {
 	orphan         *link         // random stream of calls on deleted ends
 	done           chan struct{} // closed by Cleanup
 
+	workers workerPool
+
 	calls atomic.Uint64 // numbers calls; GetTotalCount
 	bytes atomic.Int64
 }
@@ -37,20 +39,44 @@ type Network struct {
 // endState is the network's record of one end, guarded by Network.mu.
 type endState struct {
 	end     *ClientEnd
+	deleted bool
 	enabled bool
 	server  interface{} // connected server's name
+	slot    *serverSlot // the server currently registered under that name, or nil
 	link    *link       // link to server (or to noServerName{} while unconnected)
 	faults  *Faults
-	// cut is closed when the end is disabled or deleted, which fails every
-	// call in flight on it; Enable(true) makes a new one.
-	cut chan struct{}
+	// live is open while the end is enabled, connected to a server that
+	// exists and the network is up; it is closed as soon as any of that
+	// changes, which fails every call in flight on the end at once.
+	live chan struct{}
 }
 
-// serverSlot is one server's registration under a name. gone is closed when
-// the server is deleted or replaced, which fails its calls in flight.
+// serverSlot is one server's registration under a name; a replacement gets
+// a new slot.
 type serverSlot struct {
-	srv  *Server
-	gone chan struct{}
+	srv *Server
+}
+
+// update renews es.live after a change of the end's state.
+func (rn *Network) update(es *endState) {
+	if es.live != nil {
+		close(es.live)
+		es.live = nil
+	}
+	if es.enabled && es.slot != nil && !rn.closed && !es.deleted {
+		es.live = make(chan struct{})
+	}
+}
+
+// reslot points every end connected to servername at its current slot.
+func (rn *Network) reslot(servername interface{}) {
+	slot := rn.servers[servername]
+	for _, es := range rn.ends {
+		if es.slot != slot && es.link.key.server == servername {
+			es.slot = slot
+			rn.update(es)
+		}
+	}
 }
 
 // MakeNetwork returns a reliable network without ends or servers. Its seed
@@ -78,10 +104,15 @@ func MakeNetwork() *Network {
 func (rn *Network) Cleanup() {
 	rn.mu.Lock()
 	defer rn.mu.Unlock()
-	if !rn.closed {
-		rn.closed = true
-		close(rn.done)
+	if rn.closed {
+		return
 	}
+	rn.closed = true
+	close(rn.done)
+	for _, es := range rn.ends {
+		rn.update(es)
+	}
+	rn.workers.close()
 }
 
 // SetSeed makes every random decision of the network, and every generator
@@ -201,11 +232,10 @@ func (rn *Network) MakeEnd(endname interface{}) *ClientEnd {
 	if _, ok := rn.ends[endname]; ok {
 		panic(fmt.Sprintf("labrpc.MakeEnd(%v): an end of that name already exists", endname))
 	}
-	e := &ClientEnd{name: endname, net: rn, hash: nameHash(endname)}
-	cut := make(chan struct{})
-	close(cut)
-	rn.ends[endname] = &endState{end: e, link: rn.linkLocked(endname, noServerName{}), cut: cut}
-	return e
+	es := &endState{link: rn.linkLocked(endname, noServerName{})}
+	es.end = &ClientEnd{name: endname, net: rn, hash: nameHash(endname), state: es}
+	rn.ends[endname] = es
+	return es.end
 }
 
 // DeleteEnd removes the end named endname: calls on it in flight fail at
@@ -214,9 +244,8 @@ func (rn *Network) DeleteEnd(endname interface{}) {
 	rn.mu.Lock()
 	defer rn.mu.Unlock()
 	if es := rn.ends[endname]; es != nil {
-		if es.enabled {
-			close(es.cut)
-		}
+		es.deleted = true
+		rn.update(es)
 		delete(rn.ends, endname)
 	}
 }
@@ -227,10 +256,8 @@ func (rn *Network) DeleteEnd(endname interface{}) {
 func (rn *Network) AddServer(servername interface{}, rs *Server) {
 	rn.mu.Lock()
 	defer rn.mu.Unlock()
-	if old := rn.servers[servername]; old != nil {
-		close(old.gone)
-	}
-	rn.servers[servername] = &serverSlot{srv: rs, gone: make(chan struct{})}
+	rn.servers[servername] = &serverSlot{srv: rs}
+	rn.reslot(servername)
 }
 
 // DeleteServer removes the server named servername, as a crash does: calls
@@ -238,10 +265,8 @@ func (rn *Network) AddServer(servername interface{}, rs *Server) {
 func (rn *Network) DeleteServer(servername interface{}) {
 	rn.mu.Lock()
 	defer rn.mu.Unlock()
-	if old := rn.servers[servername]; old != nil {
-		close(old.gone)
-		delete(rn.servers, servername)
-	}
+	delete(rn.servers, servername)
+	rn.reslot(servername)
 }
 
 // Connect directs the end named endname to the server named servername (a
@@ -255,6 +280,10 @@ func (rn *Network) Connect(endname, servername interface{}) {
 	}
 	es.server = servername
 	es.link = rn.linkLocked(endname, servername)
+	if slot := rn.servers[servername]; slot != es.slot {
+		es.slot = slot
+		rn.update(es)
+	}
 }
 
 // Enable enables or disables the end named endname. A disabled end's calls
@@ -272,11 +301,7 @@ func (rn *Network) Enable(endname interface{}, enabled bool) {
 		return
 	}
 	es.enabled = enabled
-	if enabled {
-		es.cut = make(chan struct{})
-	} else {
-		close(es.cut)
-	}
+	rn.update(es)
 }
 
 // GetCount returns how many requests the server named servername has
