@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"distlab/labgob"
 )
 
 // A Service is an object's RPC handlers, made by MakeService and added to a
@@ -59,6 +61,8 @@ func MakeService(rcvr interface{}) *Service {
 		if argElem.Kind() == reflect.Pointer {
 			argElem = argElem.Elem()
 		}
+		labgob.CheckType(argType)
+		labgob.CheckType(m.Type.In(2))
 		svc.methods[m.Name] = &method{svc: svc, name: m.Name, fn: m.Func, argType: argType,
 			argElem: argElem, replyElem: m.Type.In(2).Elem()}
 		svc.names = append(svc.names, m.Name)
@@ -68,14 +72,23 @@ func MakeService(rcvr interface{}) *Service {
 		if len(rejected) > 0 {
 			list = "its exported methods are not handlers: " + strings.Join(rejected, ", ")
 		}
-		if rt.Kind() != reflect.Pointer {
-			list += "; note that methods with a pointer receiver need MakeService(&x), not MakeService(x)"
+		if rt.Kind() != reflect.Pointer && hasHandler(reflect.PointerTo(rt)) {
+			list += "; its methods with a pointer receiver are handlers: pass MakeService(&x), not MakeService(x)"
 		}
 		panic(fmt.Errorf("%w: labrpc.MakeService(%s): %s; a handler looks like "+
 			"func (x *T) Name(args ArgsType, reply *ReplyType)", ErrNoHandlers, rt, list))
 	}
 	sort.Strings(svc.names)
 	return svc
+}
+
+func hasHandler(t reflect.Type) bool {
+	for i := 0; i < t.NumMethod(); i++ {
+		if handlerProblem(t.Method(i).Type) == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // handlerProblem says why a method of type mt (receiver first) is not a
@@ -90,6 +103,8 @@ func handlerProblem(mt reflect.Type) string {
 		return "its second parameter is not a pointer"
 	case mt.In(1).Kind() == reflect.Pointer && mt.In(1).Elem().Kind() == reflect.Pointer:
 		return "its first parameter is a pointer to a pointer"
+	case mt.In(1).Kind() == reflect.Interface:
+		return "its first parameter is an interface; gob needs a concrete type"
 	}
 	return ""
 }
@@ -108,7 +123,7 @@ func (m *method) checkCall(svcMeth string, args interface{}, reply reflect.Value
 	for at.Kind() == reflect.Pointer && m.argElem.Kind() != reflect.Pointer {
 		at = at.Elem()
 	}
-	if at != m.argElem && !(m.argElem.Kind() == reflect.Interface && at.Implements(m.argElem)) {
+	if at != m.argElem {
 		panic(callErr(ErrBadArgs, svcMeth, "args has type %T but the handler %s.%s takes a %s",
 			args, m.svc.name, m.name, m.argType))
 	}
