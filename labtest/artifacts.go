@@ -1,0 +1,129 @@
+package labtest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"runtime/debug"
+	"strings"
+)
+
+// The files of a failure artefact folder.
+const (
+	ScheduleFile    = "schedule.json" // the failure schedule (see Schedule)
+	HistoryFile     = "history.json"  // the clients' history, in porcupine's JSON history format
+	HistoryHTMLFile = "history.html"  // its visualisation, faults drawn on the timeline
+	LogFile         = "peers.log"     // the per-peer log (with DISTLAB_LOG=1)
+)
+
+// writeArtifacts writes the failure artefacts of the test to a new folder
+// and returns its path: under DISTLAB_ARTIFACTS if set, else in the
+// system's temporary folder.
+func (w *World) writeArtifacts() (string, error) {
+	parent := os.Getenv(EnvArtifacts)
+	if parent != "" {
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return "", fmt.Errorf("%s: %w", EnvArtifacts, err)
+		}
+	}
+	dir, err := os.MkdirTemp(parent, "distlab-"+safeName(w.test)+"-")
+	if err != nil {
+		return "", fmt.Errorf("making the artefact folder: %w", err)
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	b, err := w.Schedule().Marshal()
+	if err != nil {
+		return dir, fmt.Errorf("encoding the schedule: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ScheduleFile), b, 0o644); err != nil {
+		return dir, fmt.Errorf("writing the schedule: %w", err)
+	}
+	if err := w.writeHistoryArtifacts(dir); err != nil {
+		return dir, err
+	}
+	if w.logs != nil {
+		if err := os.WriteFile(filepath.Join(dir, LogFile), w.logs.Bytes(), 0o644); err != nil {
+			return dir, fmt.Errorf("writing the log: %w", err)
+		}
+	}
+	return dir, nil
+}
+
+var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+
+func safeName(s string) string { return unsafeChars.ReplaceAllString(s, "_") }
+
+// runPattern turns a test name ("TestX" or "TestX/sub") into a -run pattern
+// that matches it alone.
+func runPattern(test string) string {
+	parts := strings.Split(test, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
+}
+
+// replayCommand is the command line that replays a failure artefact.
+func replayCommand(dir, pkg, test string) string {
+	return fmt.Sprintf("%s=%s go test %s -run '%s'", EnvReplay, filepath.Join(dir, ScheduleFile), relPackage(pkg), runPattern(test))
+}
+
+// relPackage turns an import path into the ./dir form used from the
+// module's root, when the module path is known.
+func relPackage(pkg string) string {
+	if pkg == "" {
+		return "."
+	}
+	if mod := modulePath(); mod != "" {
+		if pkg == mod {
+			return "."
+		}
+		if rest, ok := strings.CutPrefix(pkg, mod+"/"); ok {
+			return "./" + rest
+		}
+	}
+	return pkg
+}
+
+func modulePath() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	if bi.Main.Path != "" {
+		return bi.Main.Path
+	}
+	// A test binary's main package is "<pkg>.test"; its module is not
+	// always recorded, so fall back to the first path element.
+	p, _, _ := strings.Cut(strings.TrimSuffix(bi.Path, ".test"), "/")
+	return p
+}
+
+// testPackage finds the import path of the package whose test function
+// (named by the first element of test) is on the call stack.
+func testPackage(test string) string {
+	top, _, _ := strings.Cut(test, "/")
+	pc := make([]uintptr, 64)
+	n := runtime.Callers(2, pc)
+	frames := runtime.CallersFrames(pc[:n])
+	for {
+		f, more := frames.Next()
+		name := f.Function
+		// "distlab/raft.TestX", "distlab/raft_test.TestX.func1"
+		slash := strings.LastIndex(name, "/")
+		dot := strings.Index(name[slash+1:], ".")
+		if dot >= 0 {
+			pkg, fn := name[:slash+1+dot], name[slash+1+dot+1:]
+			if fn == top || strings.HasPrefix(fn, top+".") {
+				return strings.TrimSuffix(pkg, "_test")
+			}
+		}
+		if !more {
+			return ""
+		}
+	}
+}

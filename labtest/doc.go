@@ -1,0 +1,190 @@
+// Package labtest is the harness that every distlab lab test is written on:
+// virtual time, seeded randomness, clusters of servers on a simulated
+// network, faults applied by hand or by a random nemesis, failure schedules
+// that can be replayed, histories checked for linearizability, and a folder
+// of artefacts when a test fails.
+//
+// # A first test
+//
+// A lab test wraps its body in Run, starts a Cluster of the lab's servers
+// with a StartFunc shaped like the classic Make, applies faults, and checks
+// what its clients see:
+//
+//	func TestLeaderElectedAfterPartitionHeals(t *testing.T) {
+//		labtest.Run(t, func(t *testing.T) {
+//			c := labtest.NewCluster(t, 5, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*raft.Raft, []any) {
+//				rf := raft.Make(ends, me, p, make(chan raft.ApplyMsg, 100))
+//				return rf, []any{rf}
+//			})
+//			time.Sleep(2 * time.Second)          // virtual: takes microseconds
+//			c.Partition([]int{0, 1}, []int{2, 3, 4})
+//			time.Sleep(2 * time.Second)
+//			c.Heal()
+//			// ... require a single leader within 5 s of the test's clock ...
+//		})
+//	}
+//
+// NewCluster kills the servers when the test ends; the test never calls
+// Kill itself unless it wants to.
+//
+// # Virtual time
+//
+// Run runs the body in a testing/synctest bubble: the clock (time.Now,
+// time.Sleep, timers, tickers) is virtual and jumps ahead whenever every
+// goroutine of the test is blocked. A test that sleeps through a minute of
+// elections takes a fraction of a second, and a limit such as "a leader
+// within 5 s" is judged on the test's clock, so a loaded grading machine
+// gives the same verdict as a laptop. In a bubble time.Now starts at
+// 2000-01-01 UTC; World.Now gives the time since the test started.
+// DISTLAB_REALTIME=1 runs the same tests on the real clock.
+//
+// For this to work, peers and services must follow three rules (they are
+// the rules of good concurrent Go anyway):
+//
+//   - block only on channels, sync.Cond, sync.WaitGroup, timers and
+//     time.Sleep; never sleep, or wait for the network, while holding a
+//     mutex (a goroutine waiting for a mutex stops the clock);
+//   - never spin: a loop that polls must sleep between polls;
+//   - every goroutine ends after Kill(): a goroutine that outlives the test
+//     is a leak, reported as a failure with its stack. In a bubble a leaked
+//     goroutine would keep the test alive for ever, so the harness ends the
+//     test binary with a panic after reporting it. (A goroutine blocked for
+//     ever with no timer pending is reported by synctest itself as a
+//     deadlock.)
+//
+// A bubble also forbids real I/O waits, os/exec and the net package inside
+// the test; files are fine.
+//
+// # Seeds
+//
+// Every random choice of a test follows from one seed: DISTLAB_SEED if set,
+// the seed of the schedule being replayed under DISTLAB_REPLAY, or else a
+// random seed that is printed at the end of the test. From it derive the
+// network's drops, delays and reorderings (one stream per link); the
+// harness's choices (World.Rand, World.Intn, each nemesis, each
+// Client.Rand, the names of the ends it makes); and the peers' own
+// randomness. A peer built with the classic Make(peers, me, ...) signature
+// gets its generator from the end to itself, which the harness always
+// provides:
+//
+//	rf.rand = peers[me].Rand() // a *rand.Rand (math/rand/v2); guard it with rf.mu
+//
+// A peer that draws from the global math/rand instead still works, but its
+// runs do not replay.
+//
+// Under the same seed a test makes the same choices; goroutine
+// interleaving at one instant of virtual time is still the Go scheduler's,
+// so how often a seed reproduces a failure is a figure to measure ("distlab
+// replay -count"), not a promise.
+//
+// # Clusters
+//
+// A Cluster[S] is n servers of any type S with a Kill method, on the test's
+// network. The StartFunc receives one end to every server of the cluster
+// (its own included), its index and its Persister, and returns the server
+// and the objects whose methods are its RPC handlers: a raft cluster
+// returns []any{rf}; kvraft, whose servers hold an unexported *raft.Raft,
+// returns []any{kv, kv.rf} from a StartFunc written in its own test file.
+//
+// Faults:
+//
+//   - Crash(i) kills server i, removes it from the network and keeps a copy
+//     of its Persister; Restart(i) starts a new incarnation from a copy of
+//     that Persister. Each incarnation gets fresh ends, so a dead instance
+//     can never reach its successor.
+//   - Disconnect(i) and Connect(i) unplug and replug server i.
+//   - Partition(groups...) splits the cluster; servers in no group are
+//     isolated. Heal() removes partitions and cuts and reconnects everyone.
+//   - Cut(from, to) is a one-way fault: from's calls to to are lost.
+//   - Reliable, LongReordering and LongDelays set the network's mode.
+//
+// Clients (clerks) get ends of their own with MakeClient; ConnectOnly puts
+// a client on one side of a partition. Several clusters can share a test's
+// network (give each a Name); Cluster.MakeEnd and Client.MakeEnd make ends
+// to any server by its name, which is what shardkv's make_end needs:
+//
+//	ctrl := labtest.NewCluster(t, 3, startCtrler, labtest.Name("ctrl"))
+//	g := labtest.NewCluster(t, 3, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*shardkv.ShardKV, []any) {
+//		ctrlers := make([]*labrpc.ClientEnd, ctrl.N())
+//		for j := range ctrlers {
+//			ctrlers[j] = labtest.MakeEndFrom(ends[me], ctrl.ServerName(j))
+//		}
+//		makeEnd := func(name string) *labrpc.ClientEnd { return labtest.MakeEndFrom(ends[me], name) }
+//		kv := shardkv.StartServer(ends, me, p, -1, 100, ctrlers, makeEnd)
+//		return kv, []any{kv, kv.rf}
+//	}, labtest.Name("g100"))
+//
+// MakeEndFrom(ends[me], name) makes an end owned by the server that ends[me]
+// belongs to: it follows that server's fate (disabled when it crashes or is
+// disconnected) and is fresh for each incarnation.
+//
+// # Failure schedules and the nemesis
+//
+// Every fault the harness applies is recorded, with its time on the test's
+// clock, in the test's failure Schedule (see Schedule for the JSON format).
+// StartNemesis starts a random nemesis: partitions, crashes, restarts,
+// disconnections, one-way cuts and mode changes at random times, never
+// more than a minority of servers faulty at once, with regular heal
+// periods; Stop ends it and heals the cluster.
+//
+//	nem := c.StartNemesis(labtest.NemesisConfig{})
+//	// ... clients work for a while ...
+//	nem.Stop()
+//	// ... require that the service recovers ...
+//
+// When a test fails, the schedule is written to the artefacts, and
+// DISTLAB_REPLAY=path/schedule.json re-runs the test under its seed, with
+// the nemesis re-applying the recorded events at their recorded times. A
+// schedule can also be written by hand, checked into testdata/, and played
+// with LoadSchedule and Cluster.Apply as a regression test.
+//
+// # Histories
+//
+// World.History records what clients observe; Record wraps one clerk call,
+// and History.Check checks the history with distlab/porcupine at the end
+// of the test. An operation that never returned is pending: it may have
+// taken effect at any time after its call, or never. A history that is not
+// linearizable fails the test, and the artefacts hold it with a
+// visualisation on which the schedule's faults are drawn.
+//
+// # Failure artefacts and the summary line
+//
+// At the end of every test Run logs one line (through t.Log, so it shows
+// with go test -v, in -json output, and for a failing test):
+//
+//	distlab: virtual=12.5s wall=48ms rpcs=1834 bytes=201377 seed=8172635
+//
+// When the test failed, Run writes a folder (under DISTLAB_ARTIFACTS, or
+// else a new folder in the system's temporary directory) holding
+// schedule.json, history.json and history.html when the test recorded a
+// history, and peers.log when DISTLAB_LOG=1, and logs two more lines:
+//
+//	distlab: artifacts=/tmp/distlab-TestX-123
+//	distlab: replay: DISTLAB_REPLAY=/tmp/distlab-TestX-123/schedule.json go test ./raft -run '^TestX$'
+//
+// "distlab replay DIR" runs that command many times and reports how often
+// the failure reproduces.
+//
+// # Logs
+//
+// Peers log through distlab/lablog (log := lablog.For(me);
+// log.Printf("VOTE", ...)), quiet unless DISTLAB_VERBOSE is set. Run sets
+// lablog's epoch to the start of the test, so lines carry virtual
+// milliseconds. With DISTLAB_LOG=1 the harness turns every topic on and
+// keeps the last 8 MiB of lines in memory, written to peers.log in the
+// artefacts; without it logging stays off and nearly free. lablog is
+// process-wide: tests that run in parallel share it. Never log through a
+// *testing.T after its test ended (a late goroutine should use lablog).
+//
+// # Budgets
+//
+// World.Counters takes a snapshot of the RPCs and bytes sent so far;
+// CheckRPCs and CheckBytes fail the test when an interval exceeded a
+// budget, and Cluster.CheckRaftStateSize when a server's persisted state
+// outgrew its limit (the classic maxraftstate check).
+//
+// # Running a harness body outside go test
+//
+// Main runs a body as a test in a virtual-time bubble from a command (the
+// distlab chaos command uses it), and returns an exit status.
+package labtest

@@ -1,0 +1,196 @@
+package labtest
+
+import (
+	"fmt"
+	"os"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"distlab/lablog"
+)
+
+// Run runs body as the test t: in a virtual-time bubble (testing/synctest)
+// by default, on the real clock when DISTLAB_REALTIME=1. Inside body, t is
+// the test's T (in a bubble, a T of the bubble: t.Run and t.Parallel are
+// not available there) and WorldOf(t) its World.
+//
+// Before body, Run fixes the seed (DISTLAB_SEED, the replayed schedule's,
+// or a random one), makes the World and its network, and starts the test's
+// clock. After body and its cleanups, it kills every cluster's servers,
+// cleans up the network, checks that no goroutine outlives the test, and
+// logs one summary line:
+//
+//	distlab: virtual=12.5s wall=48ms rpcs=1834 bytes=201377 seed=8172635
+//
+// When the test failed it also writes the failure artefacts and logs
+//
+//	distlab: artifacts=/tmp/distlab-TestX-123/
+//	distlab: replay: DISTLAB_REPLAY=/tmp/distlab-TestX-123/schedule.json go test ./raft -run '^TestX$'
+//
+// A goroutine still running after the test (a leak) fails the test. In a
+// bubble a leaked goroutine would keep the bubble alive for ever, so after
+// logging the report Run panics, which ends the test binary.
+func Run(t *testing.T, body func(t *testing.T)) {
+	t.Helper()
+	seed, replay, err := runSeed(t.Name())
+	if err != nil {
+		t.Fatalf("labtest: %v", err)
+	}
+	if Realtime() {
+		before := goroutineIDs()
+		w := newWorld(t, seed, false)
+		w.replay = replay
+		w.bind(t)
+		w.captureLogs()
+		t.Cleanup(func() { w.finish(t, before) })
+		body(t)
+		return
+	}
+	o := startOutside()
+	defer o.stop()
+	w := newWorld(t, seed, true)
+	w.replay, w.outside = replay, o
+	synctest.Test(t, func(t *testing.T) {
+		w.bind(t)
+		w.captureLogs()
+		t.Cleanup(func() { w.finish(t, nil) })
+		body(t)
+	})
+}
+
+// runSeed returns the test's seed and, under DISTLAB_REPLAY, the schedule
+// to replay. A replayed schedule's seed wins unless DISTLAB_SEED is set.
+func runSeed(test string) (int64, *Schedule, error) {
+	seed, fixed, err := seedFromEnv()
+	if err != nil {
+		return 0, nil, err
+	}
+	path := os.Getenv(EnvReplay)
+	if path == "" {
+		return seed, nil, nil
+	}
+	s, err := LoadSchedule(path)
+	if err != nil {
+		return 0, nil, fmt.Errorf("%s: %w", EnvReplay, err)
+	}
+	if s.Test != "" && s.Test != test {
+		return 0, nil, fmt.Errorf("%s=%s is a schedule of test %s, not of %s: run it with -run '%s'", EnvReplay, path, s.Test, test, runPattern(s.Test))
+	}
+	if !fixed {
+		seed = s.Seed
+	}
+	return seed, s, nil
+}
+
+// finish ends the test: it runs as the World's last cleanup, after the
+// clusters' (which kill the servers).
+func (w *World) finish(t *testing.T, before map[uint64]bool) {
+	w.mu.Lock()
+	w.virtual = w.Now()
+	w.ended = true
+	w.mu.Unlock()
+	rpcs, bytes := w.net.GetTotalCount(), w.net.GetTotalBytes()
+	w.net.Cleanup()
+
+	var leak string
+	if w.bubble {
+		leak = bubbleLeaks()
+	} else if before != nil {
+		leak = realtimeLeaks(before)
+	}
+	if leak != "" {
+		t.Error(leak)
+	}
+	wall := w.wall()
+	t.Logf("distlab: virtual=%v wall=%v rpcs=%d bytes=%d seed=%d", w.virtual, wall, rpcs, bytes, w.seed)
+	if t.Failed() {
+		dir, err := w.writeArtifacts()
+		if err != nil {
+			t.Logf("distlab: could not write the failure artefacts: %v", err)
+		} else {
+			t.Logf("distlab: artifacts=%s", dir)
+			t.Logf("distlab: replay: %s", replayCommand(dir, w.pkg, w.test))
+		}
+	}
+	w.releaseLogs()
+	w.forget()
+	worlds.Delete(t)
+	if leak != "" && w.bubble {
+		// The leaked goroutines keep the bubble, and so the test, alive.
+		panic(leak)
+	}
+}
+
+// forget drops the World's entries from the package's maps.
+func (w *World) forget() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, e := range w.ends {
+		endOwners.Delete(e.end)
+	}
+}
+
+// wall returns the real time since the test started.
+func (w *World) wall() time.Duration {
+	var d time.Duration
+	w.outside.do(func() { d = time.Since(w.realStart) })
+	return d.Round(time.Microsecond)
+}
+
+// An outside is a goroutine outside the bubble that runs functions for code
+// inside it: reading the real clock, or running a linearizability check with
+// a real-time limit. While it runs one, the caller is not durably blocked, so
+// the test's clock stands still. A nil *outside runs functions in place.
+type outside struct {
+	req  chan func()
+	done chan struct{}
+}
+
+func startOutside() *outside {
+	o := &outside{req: make(chan func()), done: make(chan struct{})}
+	go func() {
+		for f := range o.req {
+			f()
+			o.done <- struct{}{}
+		}
+	}()
+	return o
+}
+
+// do runs f outside the bubble and waits for it. Calls are serialised.
+func (o *outside) do(f func()) {
+	if o == nil {
+		f()
+		return
+	}
+	o.req <- f
+	<-o.done
+}
+
+func (o *outside) stop() { close(o.req) }
+
+// captureLogs points lablog's clock at the test's start and, with
+// DISTLAB_LOG=1, keeps its lines in memory for the failure artefacts.
+func (w *World) captureLogs() {
+	lablog.SetEpoch(w.start)
+	if !envOn(EnvLog) {
+		return
+	}
+	w.logs = newRing(logRingBytes)
+	if os.Getenv("DISTLAB_VERBOSE") == "" {
+		lablog.SetTopics("all")
+		w.logs.prev = lablog.SetOutput(w.logs)
+	} else {
+		w.logs.tee = lablog.SetOutput(w.logs)
+		w.logs.prev = w.logs.tee
+	}
+}
+
+func (w *World) releaseLogs() {
+	if w.logs == nil {
+		return
+	}
+	lablog.SetOutput(w.logs.prev)
+	lablog.SetTopics(os.Getenv("DISTLAB_VERBOSE"))
+}

@@ -1,0 +1,51 @@
+package labtest_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"distlab/labtest"
+)
+
+func TestSixtyVirtualSecondsOfSleepTakeLittleWallTime(t *testing.T) {
+	t.Setenv(labtest.EnvRealtime, "")
+	wallStart := time.Now()
+	labtest.Run(t, func(t *testing.T) {
+		c := labtest.NewCluster(t, 3, startBeat(100*time.Millisecond))
+		for i := 0; i < 60; i++ {
+			time.Sleep(time.Second)
+		}
+		w := labtest.WorldOf(t)
+		require.GreaterOrEqual(t, w.Now(), 60*time.Second)
+		srv, ok := c.Server(0)
+		require.True(t, ok)
+		// 2 peers × 10 beats a second × 60 s, give or take the edges.
+		require.InDelta(t, 1200, srv.Beats(), 30)
+	})
+	t.Logf("60 virtual seconds took %v of wall time", time.Since(wallStart))
+}
+
+func TestRealtimeModeRunsOnTheRealClock(t *testing.T) {
+	t.Setenv(labtest.EnvRealtime, "1")
+	labtest.Run(t, func(t *testing.T) {
+		require.NotEqual(t, 2000, time.Now().Year(), "a bubble's clock starts in 2000")
+		c := labtest.NewCluster(t, 3, startBeat(20*time.Millisecond))
+		time.Sleep(150 * time.Millisecond)
+		w := labtest.WorldOf(t)
+		require.GreaterOrEqual(t, w.Now(), 150*time.Millisecond)
+		srv, _ := c.Server(1)
+		require.Greater(t, srv.Beats(), 4)
+		c.Crash(2)
+		c.Restart(2)
+	})
+}
+
+func TestVirtualClockStartsInTheBubble(t *testing.T) {
+	t.Setenv(labtest.EnvRealtime, "")
+	labtest.Run(t, func(t *testing.T) {
+		require.Equal(t, 2000, time.Now().Year())
+		require.Less(t, labtest.WorldOf(t).Now(), time.Second)
+	})
+}
