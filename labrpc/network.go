@@ -270,7 +270,9 @@ func (rn *Network) DeleteServer(servername interface{}) {
 }
 
 // Connect directs the end named endname to the server named servername (a
-// server of that name need not exist yet). An end talks to one server.
+// server of that name need not exist yet). An end talks to one server;
+// moving it to another fails its calls in flight, as a dropped connection
+// would.
 func (rn *Network) Connect(endname, servername interface{}) {
 	rn.mu.Lock()
 	defer rn.mu.Unlock()
