@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/stretchr/testify/require"
 
@@ -183,12 +184,12 @@ func (j job) run(t *testing.T) result {
 	doneCh := make(chan error, 1)
 	go func() {
 		err := c.Wait()
-		atDone := snapshot(j.dir)
-		c.Drain(2 * time.Second)
-		c.Close()
-		res.atDone = atDone
+		res.atDone = snapshot(j.dir)
 		doneCh <- err
 	}()
+	// Close the coordinator only once every worker has returned: a reply
+	// still in flight when labrpc deletes the server would be lost.
+	defer c.Close()
 	running := j.workers
 	waitingForCoordinator := true
 	for running > 0 || waitingForCoordinator {
@@ -238,3 +239,7 @@ func newNet(t *testing.T, seed int64) (*labrpc.Network, mr.Transport) {
 	net.SetSeed(seed)
 	return net, mr.Labrpc(net, "coordinator")
 }
+
+func newRand(seed int64) *rand.Rand { return rand.New(rand.NewPCG(uint64(seed), 2)) }
+
+func isLetter(r rune) bool { return unicode.IsLetter(r) }

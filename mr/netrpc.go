@@ -82,8 +82,9 @@ func (s *netService) ReportTask(args *ReportArgs, reply *ReportReply) error {
 }
 
 // netServer accepts connections and serves each on its own goroutine until
-// Close, which closes the listener and every connection and waits for all of
-// those goroutines.
+// Close, which closes the listener, lets workers hang up (or, after
+// closeGrace, closes their connections) and waits for all of those
+// goroutines.
 type netServer struct {
 	srv *rpc.Server
 	l   net.Listener
@@ -120,15 +121,31 @@ func (s *netServer) accept() {
 	}
 }
 
+// closeGrace is how long Close lets connected workers read their last
+// replies and hang up before it closes their connections.
+const closeGrace = time.Second
+
 func (s *netServer) Close() error {
 	s.mu.Lock()
 	s.closed = true
 	err := s.l.Close() // also removes a unix socket file
-	for c := range s.conns {
-		c.Close()
-	}
 	s.mu.Unlock()
-	s.wg.Wait()
+	// A reply written after its handler returned must not be cut off: wait
+	// for workers to hang up (they do once told to exit), then force it.
+	ended := make(chan struct{})
+	go func() { s.wg.Wait(); close(ended) }()
+	timer := time.NewTimer(closeGrace)
+	defer timer.Stop()
+	select {
+	case <-ended:
+	case <-timer.C:
+		s.mu.Lock()
+		for c := range s.conns {
+			c.Close()
+		}
+		s.mu.Unlock()
+		<-ended
+	}
 	return err
 }
 
