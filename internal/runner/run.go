@@ -1,0 +1,143 @@
+package runner
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// A Result is the outcome of one run of one test.
+type Result struct {
+	Package   string
+	Test      string
+	Iteration int // 1, 2, ...
+	Status    Status
+	TimedOut  bool // killed by the runner's per-run timeout
+	Wall      time.Duration
+	// Virtual is the virtual time the harness reported, if HasVirtual.
+	Virtual    time.Duration
+	HasVirtual bool
+	Seed       string // as the harness printed it, "" if it did not
+	Artifacts  string // the harness's artefact folder, "" if none
+	// Output is the run's whole output, kept for failing runs only.
+	Output string
+	// LogFile is where a failing run's output was saved.
+	LogFile string
+}
+
+// runSpec says how to start the runs of one test.
+type runSpec struct {
+	test2json string
+	pkg       *Package
+	test      string
+	iteration int
+	timeout   time.Duration // 0: none
+	env       []string      // added to the runner's environment
+	args      []string      // extra arguments for the test binary
+}
+
+// grace is how long after its -test.timeout a run may still take to print
+// its goroutine dump before the runner kills its process group.
+const grace = 5 * time.Second
+
+// runOnce runs one test once and returns its result. events, if not nil,
+// receives each JSON event line (with the iteration added). A run cut short
+// by ctx returns ctx's error: it has no verdict.
+func runOnce(ctx context.Context, s runSpec, events func([]byte)) (*Result, error) {
+	args := []string{"-t", "-p", s.pkg.ImportPath, s.pkg.Binary,
+		"-test.run", "^" + s.test + "$", "-test.v=test2json", "-test.count=1"}
+	runCtx := ctx
+	if s.timeout > 0 {
+		args = append(args, "-test.timeout="+s.timeout.String())
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, s.timeout+grace)
+		defer cancel()
+	}
+	args = append(args, s.args...)
+	cmd := exec.CommandContext(runCtx, s.test2json, args...)
+	cmd.Dir = s.pkg.Dir
+	cmd.Env = append(os.Environ(), s.env...)
+	cmd.Env = append(cmd.Env, "DISTLAB_ITERATION="+strconv.Itoa(s.iteration))
+	inOwnGroup(cmd)
+	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
+	cmd.WaitDelay = time.Second
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("running %s: %w", s.test, err)
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("running %s: %w", s.test, err)
+	}
+	r := &Result{Package: s.pkg.ImportPath, Test: s.test, Iteration: s.iteration}
+	var out strings.Builder
+	var info harnessInfo
+	verdict := Status("")
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 64*1024), 64*1024*1024)
+	for sc.Scan() {
+		line := sc.Bytes()
+		var e Event
+		if err := json.Unmarshal(line, &e); err != nil {
+			// test2json writes only JSON; keep anything else as output.
+			out.Write(line)
+			out.WriteByte('\n')
+			continue
+		}
+		if events != nil {
+			events(withIteration(line, s.iteration))
+		}
+		switch {
+		case e.Action == "output":
+			out.WriteString(e.Output)
+			for _, l := range strings.Split(e.Output, "\n") {
+				info.scanHarnessLine(l)
+			}
+		case e.Test == s.test && (e.Action == "pass" || e.Action == "fail" || e.Action == "skip"):
+			verdict = Status(e.Action)
+		case e.Test == "" && e.Action == "fail":
+			verdict = Fail // the binary failed outside the test: panic, timeout, exit
+		}
+	}
+	waitErr := cmd.Wait()
+	r.Wall = time.Since(start)
+	killGroup(cmd.Process.Pid) // whatever the test left behind
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if runCtx.Err() != nil {
+		r.TimedOut = true
+		verdict = Fail
+		fmt.Fprintf(&out, "\ndistlab test: run killed after %v (timeout %v)\n", r.Wall.Round(time.Millisecond), s.timeout)
+	}
+	if verdict == "" {
+		verdict = Fail
+		fmt.Fprintf(&out, "\ndistlab test: %s reported no result (the binary exited early?)\n", s.test)
+	}
+	if verdict == Pass && waitErr != nil {
+		var ee *exec.ExitError
+		if !errors.As(waitErr, &ee) {
+			return nil, fmt.Errorf("running %s: %w", s.test, waitErr)
+		}
+		verdict = Fail // e.g. a race reported after the test passed
+	}
+	if stderr.Len() > 0 {
+		out.WriteString(stderr.String())
+	}
+	r.Status = verdict
+	r.Seed, r.Artifacts = info.Seed, info.Artifacts
+	r.Virtual, r.HasVirtual = info.Virtual, info.HasVirtual
+	if verdict == Fail {
+		r.Output = out.String()
+	}
+	return r, nil
+}
