@@ -9,8 +9,14 @@ import (
 
 // captureWarnings runs f with warnings sent to a buffer and returns them.
 // The tests that use it do not run in parallel: the output is global.
+// Each call first forgets the warnings printed before, so that the tests
+// can run repeatedly (go test -count=N) in one process.
 func captureWarnings(t *testing.T, f func()) string {
 	t.Helper()
+	warnMu.Lock()
+	warned = map[string]bool{}
+	warnMu.Unlock()
+	checkedTypes.Clear()
 	var buf bytes.Buffer
 	old := SetWarningOutput(&buf)
 	defer SetWarningOutput(old)

@@ -113,6 +113,8 @@ func BenchmarkCallClassicBaseline(b *testing.B) {
 	cn.servers["s"] = MakeService(&EchoServer{})
 	cn.conn["e"] = "s"
 	b.ReportAllocs()
+	start := cpuTime()
+	defer func() { reportCPU(b, start) }()
 	for i := 0; b.Loop(); i++ {
 		var reply EchoReply
 		if !cn.call("e", "EchoServer.Echo", &EchoArgs{N: i, Text: "hello"}, &reply) || reply.N != i {

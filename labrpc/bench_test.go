@@ -2,8 +2,23 @@ package labrpc
 
 import (
 	"fmt"
+	"syscall"
 	"testing"
+	"time"
 )
+
+// cpuTime is the CPU time the process has used, in all its threads.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU adds the metric cpu-ns/op: CPU time per call, which other
+// load on the machine disturbs less than wall time.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+}
 
 func benchNet(b *testing.B) (*Network, *ClientEnd) {
 	rn := MakeNetwork()
@@ -21,12 +36,14 @@ func benchNet(b *testing.B) (*Network, *ClientEnd) {
 func BenchmarkCall(b *testing.B) {
 	_, e := benchNet(b)
 	b.ReportAllocs()
+	start := cpuTime()
 	for i := 0; b.Loop(); i++ {
 		var reply EchoReply
 		if !e.Call("EchoServer.Echo", &EchoArgs{N: i, Text: "hello"}, &reply) || reply.N != i {
 			b.Fatal("call failed")
 		}
 	}
+	reportCPU(b, start)
 }
 
 // BenchmarkCallParallel is GOMAXPROCS callers, each on its own end.
@@ -35,6 +52,8 @@ func BenchmarkCallParallel(b *testing.B) {
 	b.ReportAllocs()
 	var next int
 	var mu = make(chan struct{}, 1)
+	start := cpuTime()
+	defer func() { reportCPU(b, start) }()
 	b.RunParallel(func(pb *testing.PB) {
 		mu <- struct{}{}
 		name := fmt.Sprint("p", next)

@@ -27,7 +27,7 @@ func panicOf(t *testing.T, f func()) (err error) {
 	return nil
 }
 
-type NoExportedFields struct{ secret int }
+type NoExportedFields struct{ C chan int }
 
 type WithChannel struct{ C chan int }
 
@@ -141,14 +141,24 @@ type lowerServer struct{}
 
 func (*lowerServer) Vote(args *lowerArgs, reply *int) {}
 
-func TestMakeServiceWarnsAboutLowerCaseFields(t *testing.T) {
+// lowerWarned records whether an earlier run in this process (go test
+// -count=N) saw the warning: labgob warns once per field per process.
+var lowerWarned bool
+
+func TestMakeServiceWarnsAboutLowerCaseFieldsOnce(t *testing.T) {
 	var buf bytes.Buffer
 	old := labgob.SetWarningOutput(&buf)
 	defer labgob.SetWarningOutput(old)
 	MakeService(&lowerServer{})
-	if !strings.Contains(buf.String(), "field peer of type") {
-		t.Fatalf("no warning about the lower-case field; got %q", buf.String())
+	MakeService(&lowerServer{})
+	n := strings.Count(buf.String(), "field peer of type")
+	switch {
+	case !lowerWarned && n != 1:
+		t.Fatalf("want one warning about the lower-case field; got %q", buf.String())
+	case lowerWarned && n != 0:
+		t.Fatalf("warned again about a field already warned about: %q", buf.String())
 	}
+	lowerWarned = true
 }
 
 func TestFaultSettingsAreValidated(t *testing.T) {

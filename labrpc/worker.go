@@ -37,8 +37,12 @@ func (c *inflight) run() {
 }
 
 type worker struct {
-	work chan *inflight // buffered: handing work over never blocks; closed by Cleanup
+	work chan *inflight // buffered (2): a call or stopWorker, and a tick (nil)
 }
+
+// stopWorker on a worker's channel tells it to end (sent by Cleanup). The
+// channel is never closed: the tick's timer may send on it at any time.
+var stopWorker = new(inflight)
 
 type workerPool struct {
 	mu     sync.Mutex
@@ -78,7 +82,7 @@ func (rn *Network) start(c *inflight) {
 		return
 	}
 	p.mu.Unlock()
-	go rn.work(&worker{work: make(chan *inflight, 1)}, c)
+	go rn.work(&worker{work: make(chan *inflight, 2)}, c)
 }
 
 // close ends the idle workers; busy ones end when their handler returns.
@@ -87,7 +91,7 @@ func (p *workerPool) close() {
 	defer p.mu.Unlock()
 	p.closed = true
 	for _, w := range p.idle {
-		close(w.work)
+		w.work <- stopWorker // never blocks: an idle worker's buffer holds at most a tick
 	}
 	p.idle = nil
 }
@@ -119,10 +123,17 @@ func (p *workerPool) leave(w *worker) bool {
 
 // work runs calls until the worker has been idle for a whole tick of its
 // timer (so between workerIdle and twice that), or the network is closed.
-// The timer is reset once per tick, not per call.
+// The timer delivers its tick as a nil call on the work channel, so that a
+// busy worker waits with a plain receive and re-arms the timer once per
+// tick, not once per call.
 func (rn *Network) work(w *worker, c *inflight) {
 	p := &rn.workers
-	tick := time.NewTimer(workerIdle)
+	tick := time.AfterFunc(workerIdle, func() {
+		select {
+		case w.work <- nil:
+		default: // work is pending; the worker will see the next tick
+		}
+	})
 	defer tick.Stop()
 	for {
 		c.run()
@@ -130,28 +141,23 @@ func (rn *Network) work(w *worker, c *inflight) {
 			return
 		}
 		used := true
-	wait:
-		select {
-		case next, ok := <-w.work:
-			if !ok {
+		for {
+			next := <-w.work
+			if next == stopWorker {
 				return
 			}
-			c = next
-			continue
-		case <-tick.C:
-			if used {
-				used = false
-				tick.Reset(workerIdle)
-				goto wait
+			if next != nil {
+				c = next
+				break
 			}
-			if p.leave(w) {
-				return
+			// A tick.
+			if !used {
+				if p.leave(w) {
+					return
+				}
+				// Someone took us off the idle list: their call is coming.
 			}
-			next, ok := <-w.work
-			if !ok {
-				return
-			}
-			c = next
+			used = false
 			tick.Reset(workerIdle)
 		}
 	}
