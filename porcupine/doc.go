@@ -19,9 +19,9 @@
 // An operation that never returned — its client crashed, timed out or gave up —
 // is pending. Give it Return == NoReturn (for Operation histories) or leave out
 // its return Event (for Event histories). A pending operation may take effect
-// at any instant after its call, or never; its Output is not known, so the
-// model's Step sees whatever Output the history holds (usually nil) and should
-// accept any result for such an input. A history is linearizable if some choice
+// at any instant after its call, or never; its output is not known, so the
+// model's Step receives nil as its output and should then accept any result
+// (the models in porcupine/models do). A history is linearizable if some choice
 // of which pending operations took effect, and where, explains every completed
 // operation. (Upstream porcupine treats a call event with no return as an error
 // in the history and reports it as not linearizable; this package does not.)

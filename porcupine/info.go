@@ -11,6 +11,7 @@ type LinearizationInfo struct {
 	history     [][]Operation // per partition: its operations; an op's id is its index here
 	partials    [][][]int     // per partition: maximal partial linearizations, each a sequence of op ids (a complete one if that partition is linearizable)
 	annotations []Annotation
+	verdicts    []CheckResult // per partition: its own verdict (Unknown if cut short)
 }
 
 // PartialLinearizations returns, for each partition, a set of linearizations

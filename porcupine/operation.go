@@ -18,7 +18,7 @@ type Operation struct {
 	ClientId int         // which client made the call, from 0; used only by visualisation
 	Input    interface{} // the arguments, passed to the model's Step
 	Call     int64       // invocation timestamp
-	Output   interface{} // the result, passed to the model's Step (nil if pending)
+	Output   interface{} // the result, passed to the model's Step (which gets nil if pending)
 	Return   int64       // response timestamp, or NoReturn if the operation never returned
 	// Metadata is anything the caller wants to show in a visualisation; the
 	// checker ignores it.

@@ -1,0 +1,82 @@
+package porcupine
+
+// memo is the set of configurations the search has already explored: a
+// configuration is the set of operations linearized so far (a bitset of
+// `words` words) and the state reached. Lowe's observation is that a
+// configuration met twice fails twice, so the second visit can be skipped.
+//
+// It is an open-addressing hash table with linear probing. Each slot holds the
+// configuration's 64-bit key (the Zobrist hash of the set mixed with the
+// state's key; 0 marks an empty slot), the state id and the offset of a copy of
+// the bitset in one shared arena, so a configuration costs one slot and
+// `words` words, with no per-entry allocation.
+type memo struct {
+	words int
+	slots []memoSlot
+	n     int
+	arena []uint64
+}
+
+type memoSlot struct {
+	key uint64
+	sid int32
+	off uint32 // index of the bitset in arena, in units of words
+}
+
+func newMemo(words int) *memo {
+	return &memo{words: words, slots: make([]memoSlot, 1<<10)}
+}
+
+// insert adds the configuration (bits, sid) with the given key unless an equal
+// one is present; it reports whether it was added.
+func (m *memo) insert(key uint64, sid int32, bits []uint64, states *stateTable) bool {
+	if key == 0 {
+		key = 1
+	}
+	if 4*(m.n+1) > 3*len(m.slots) {
+		m.grow()
+	}
+	mask := uint64(len(m.slots) - 1)
+	i := key & mask
+	for {
+		s := &m.slots[i]
+		if s.key == 0 {
+			break
+		}
+		if s.key == key && states.equal(s.sid, sid) && m.sameBits(s.off, bits) {
+			return false
+		}
+		i = (i + 1) & mask
+	}
+	off := len(m.arena) / m.words
+	m.arena = append(m.arena, bits...)
+	m.slots[i] = memoSlot{key: key, sid: sid, off: uint32(off)}
+	m.n++
+	return true
+}
+
+func (m *memo) sameBits(off uint32, bits []uint64) bool {
+	stored := m.arena[int(off)*m.words : int(off+1)*m.words]
+	for i, w := range bits {
+		if stored[i] != w {
+			return false
+		}
+	}
+	return true
+}
+
+func (m *memo) grow() {
+	old := m.slots
+	m.slots = make([]memoSlot, 2*len(old))
+	mask := uint64(len(m.slots) - 1)
+	for _, s := range old {
+		if s.key == 0 {
+			continue
+		}
+		i := s.key & mask
+		for m.slots[i].key != 0 {
+			i = (i + 1) & mask
+		}
+		m.slots[i] = s
+	}
+}

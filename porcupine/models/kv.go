@@ -1,0 +1,78 @@
+package models
+
+import (
+	"fmt"
+	"hash/maphash"
+
+	"distlab/porcupine"
+)
+
+// The operations of KvModel, in KvInput.Op.
+const (
+	OpGet    uint8 = 0
+	OpPut    uint8 = 1
+	OpAppend uint8 = 2
+)
+
+// KvInput is the input of one key/value operation: Op is OpGet, OpPut or
+// OpAppend; Value is the value put or appended (unused by a get).
+type KvInput struct {
+	Op    uint8
+	Key   string
+	Value string
+}
+
+// KvOutput is the output of one key/value operation: the value a get returned
+// (put and append return nothing; their output is ignored).
+type KvOutput struct {
+	Value string
+}
+
+// KvModel is the key/value store of the kv labs: Get(key) returns the key's
+// value ("" if never written), Put(key, value) replaces it and
+// Append(key, value) appends to it. Operations are KvInput / KvOutput values
+// (a pending operation's output is nil: a pending get returns anything).
+//
+// The history is partitioned by key, so a state is one key's value, a string.
+var KvModel = porcupine.Model{
+	Partition:      partitionByKey(func(in interface{}) string { return in.(KvInput).Key }),
+	PartitionEvent: partitionEventsByKey(func(in interface{}) string { return in.(KvInput).Key }),
+	Init:           func() interface{} { return "" },
+	Step: func(state, input, output interface{}) (bool, interface{}) {
+		in, value := input.(KvInput), state.(string)
+		switch in.Op {
+		case OpGet:
+			if output == nil {
+				return true, value
+			}
+			return output.(KvOutput).Value == value, value
+		case OpPut:
+			return true, in.Value
+		case OpAppend:
+			return true, value + in.Value
+		}
+		return false, value
+	},
+	Equal: func(a, b interface{}) bool { return a.(string) == b.(string) },
+	Hash:  func(state interface{}) uint64 { return maphash.String(hashSeed, state.(string)) },
+	DescribeOperation: func(input, output interface{}) string {
+		in := input.(KvInput)
+		switch in.Op {
+		case OpGet:
+			if output == nil {
+				return fmt.Sprintf("get(%q) -> ? (no reply)", in.Key)
+			}
+			return fmt.Sprintf("get(%q) -> %q", in.Key, output.(KvOutput).Value)
+		case OpPut:
+			return fmt.Sprintf("put(%q, %q)", in.Key, in.Value)
+		case OpAppend:
+			return fmt.Sprintf("append(%q, %q)", in.Key, in.Value)
+		}
+		return fmt.Sprintf("unknown op %d on %q", in.Op, in.Key)
+	},
+	DescribeState: func(state interface{}) string { return fmt.Sprintf("%q", state.(string)) },
+}
+
+// hashSeed seeds the models' state hashes; hashes only need to be consistent
+// within one process.
+var hashSeed = maphash.MakeSeed()

@@ -1,0 +1,294 @@
+package porcupine
+
+import (
+	"context"
+	"sort"
+)
+
+// The search decides one partition. It is the Wing & Gong tree search with
+// Lowe's memoisation (as refined by Horn & Kroening):
+//
+// The history is a doubly linked list of call and return events in time
+// order. At any point, the operations that may take effect next are those
+// whose call comes before the first return still in the list: an operation
+// cannot take effect after another one has returned unless it was already
+// called. The search tries them in list order; when one is legal in the
+// current state and leads to a configuration (linearized set, state) not seen
+// before, it is linearized: its call and return are unlinked from the list
+// and the search starts again from the head. When the head of the scan is a
+// return event, the operation it belongs to cannot be linearized in any way
+// from here, so the search backtracks: it relinks the last linearized
+// operation and moves on to the next candidate after it.
+//
+// A pending operation has no return event, so it never blocks the scan: it
+// may be linearized while it is a candidate, or left out. The partition is
+// linearizable once no return event remains in the list.
+//
+// Linearizing a pending operation that leaves the state unchanged can never
+// help (leaving it out keeps every option open), so such steps are skipped.
+
+// searchResult is what search found for one partition.
+type searchResult struct {
+	verdict CheckResult
+	// partials: for Ok, one complete linearization; otherwise the longest
+	// partial linearizations found (only when verbose).
+	partials [][]int
+}
+
+// searcher holds one partition's search. ops keep the partition's order (an
+// operation's id is its index); events are numbered 1..2n in time order, 0
+// is the list's head and 2n+1 its tail.
+type searcher struct {
+	ctx     context.Context
+	model   Model
+	ops     []Operation
+	verbose bool
+	byValue bool // the model's Equal is ==: intern comparable states by value
+
+	next, prev []int32 // the linked list of events
+	evOp       []int32 // the operation of each event
+	evRet      []bool  // whether each event is a return
+	callEv     []int32 // per operation: its call event
+	retEv      []int32 // per operation: its return event, or -1 if pending
+	pending    []bool
+	outputs    []interface{} // per operation: its Output, nil if pending
+
+	zobrist []uint64
+	states  *stateTable
+	memo    *memo
+
+	// verbose bookkeeping: for each operation, the longest partial
+	// linearization (index into seqs) containing it.
+	longest []int32
+	seqs    [][]int
+}
+
+func newSearcher(ctx context.Context, model Model, byValue bool, ops []Operation, verbose bool) *searcher {
+	n := len(ops)
+	s := &searcher{ctx: ctx, model: model, ops: ops, verbose: verbose, byValue: byValue}
+	type ev struct {
+		time int64
+		ret  bool
+		op   int32
+	}
+	evs := make([]ev, 0, 2*n)
+	s.pending = make([]bool, n)
+	s.outputs = make([]interface{}, n)
+	for i, op := range ops {
+		evs = append(evs, ev{op.Call, false, int32(i)})
+		if op.Return == NoReturn {
+			s.pending[i] = true
+			continue
+		}
+		s.outputs[i] = op.Output
+		ret := op.Return
+		if ret < op.Call {
+			ret = op.Call
+		}
+		evs = append(evs, ev{ret, true, int32(i)})
+	}
+	// Calls sort before returns at the same instant: intervals are closed.
+	sort.SliceStable(evs, func(a, b int) bool {
+		if evs[a].time != evs[b].time {
+			return evs[a].time < evs[b].time
+		}
+		return !evs[a].ret && evs[b].ret
+	})
+	m := len(evs)
+	s.next = make([]int32, m+2)
+	s.prev = make([]int32, m+2)
+	s.evOp = make([]int32, m+2)
+	s.evRet = make([]bool, m+2)
+	s.callEv = make([]int32, n)
+	s.retEv = make([]int32, n)
+	for i := range s.retEv {
+		s.retEv[i] = -1
+	}
+	for i := 0; i <= m+1; i++ {
+		if i > 0 {
+			s.prev[i] = int32(i - 1)
+		}
+		if i <= m {
+			s.next[i] = int32(i + 1)
+		}
+		s.evOp[i] = -1
+	}
+	s.evRet[m+1] = true // the tail blocks like a return
+	for i, e := range evs {
+		id := int32(i + 1)
+		s.evOp[id] = e.op
+		s.evRet[id] = e.ret
+		if e.ret {
+			s.retEv[e.op] = id
+		} else {
+			s.callEv[e.op] = id
+		}
+	}
+	s.zobrist = make([]uint64, n)
+	seed := uint64(0x243f6a8885a308d3)
+	for i := range s.zobrist {
+		seed += 0x9e3779b97f4a7c15
+		s.zobrist[i] = mix64(seed)
+	}
+	return s
+}
+
+// lift unlinks operation op's events; unlift relinks them. Calls must be
+// properly nested (dancing links).
+func (s *searcher) lift(op int32) {
+	c := s.callEv[op]
+	s.next[s.prev[c]] = s.next[c]
+	s.prev[s.next[c]] = s.prev[c]
+	if r := s.retEv[op]; r >= 0 {
+		s.next[s.prev[r]] = s.next[r]
+		s.prev[s.next[r]] = s.prev[r]
+	}
+}
+
+func (s *searcher) unlift(op int32) {
+	if r := s.retEv[op]; r >= 0 {
+		s.next[s.prev[r]] = r
+		s.prev[s.next[r]] = r
+	}
+	c := s.callEv[op]
+	s.next[s.prev[c]] = c
+	s.prev[s.next[c]] = c
+}
+
+// frame is one linearized operation on the search stack, with the state id
+// and set hash from before it.
+type frame struct {
+	op   int32
+	sid  int32
+	hash uint64
+}
+
+// run performs the search. The context's cancellation makes it return
+// Unknown.
+func (s *searcher) run() searchResult {
+	n := len(s.ops)
+	step := func(st, in, out interface{}) (bool, interface{}) {
+		return s.model.StepContext(s.ctx, st, in, out)
+	}
+	init := s.model.Init()
+	checkComparable(s.byValue, init)
+	s.states = newStateTable(s.model, s.byValue, step)
+	words := (n + 63) / 64
+	if words == 0 {
+		words = 1
+	}
+	s.memo = newMemo(words)
+	bits := make([]uint64, words)
+	if s.verbose {
+		s.longest = make([]int32, n)
+		for i := range s.longest {
+			s.longest[i] = -1
+		}
+	}
+
+	retLeft := 0
+	for _, r := range s.retEv {
+		if r >= 0 {
+			retLeft++
+		}
+	}
+	sid := s.states.intern(init)
+	var hash uint64
+	stack := make([]frame, 0, n)
+	head := int32(0)
+	cur := s.next[head]
+	budget := 0
+	for retLeft > 0 {
+		if budget++; budget&1023 == 0 && s.ctx.Err() != nil {
+			return s.result(Unknown, stack)
+		}
+		if !s.evRet[cur] {
+			op := s.evOp[cur]
+			legal, nsid := s.states.step(sid, op, s.ops[op].Input, s.outputs[op])
+			if legal && !(s.pending[op] && nsid == sid) {
+				nhash := hash ^ s.zobrist[op]
+				bits[op>>6] |= 1 << (uint(op) & 63)
+				if s.memo.insert(nhash^s.states.key[nsid], nsid, bits, s.states) {
+					stack = append(stack, frame{op: op, sid: sid, hash: hash})
+					sid, hash = nsid, nhash
+					s.lift(op)
+					if s.retEv[op] >= 0 {
+						retLeft--
+					}
+					cur = s.next[head]
+					continue
+				}
+				bits[op>>6] &^= 1 << (uint(op) & 63)
+			}
+			cur = s.next[cur]
+			continue
+		}
+		// cur is a return event (or the tail): backtrack.
+		if s.ctx.Err() != nil {
+			return s.result(Unknown, stack)
+		}
+		if len(stack) == 0 {
+			return s.result(Illegal, nil)
+		}
+		if s.verbose {
+			s.recordPartial(stack)
+		}
+		top := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		s.unlift(top.op)
+		if s.retEv[top.op] >= 0 {
+			retLeft++
+		}
+		bits[top.op>>6] &^= 1 << (uint(top.op) & 63)
+		sid, hash = top.sid, top.hash
+		cur = s.next[s.callEv[top.op]]
+	}
+	return s.result(Ok, stack)
+}
+
+// recordPartial notes the current stack as the longest partial linearization
+// of each operation on it that has none as long yet.
+func (s *searcher) recordPartial(stack []frame) {
+	var idx int32 = -1
+	for _, f := range stack {
+		l := s.longest[f.op]
+		if l >= 0 && len(s.seqs[l]) >= len(stack) {
+			continue
+		}
+		if idx < 0 {
+			seq := make([]int, len(stack))
+			for i, g := range stack {
+				seq[i] = int(g.op)
+			}
+			idx = int32(len(s.seqs))
+			s.seqs = append(s.seqs, seq)
+		}
+		s.longest[f.op] = idx
+	}
+}
+
+func (s *searcher) result(v CheckResult, stack []frame) searchResult {
+	r := searchResult{verdict: v}
+	if !s.verbose && v != Ok {
+		return r
+	}
+	if v == Ok {
+		seq := make([]int, len(stack))
+		for i, f := range stack {
+			seq[i] = int(f.op)
+		}
+		r.partials = [][]int{seq}
+		return r
+	}
+	if v == Unknown && len(stack) > 0 {
+		s.recordPartial(stack)
+	}
+	used := make(map[int32]bool)
+	for _, l := range s.longest {
+		if l >= 0 && !used[l] {
+			used[l] = true
+			r.partials = append(r.partials, s.seqs[l])
+		}
+	}
+	return r
+}

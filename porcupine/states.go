@@ -1,0 +1,168 @@
+package porcupine
+
+import (
+	"fmt"
+	"reflect"
+)
+
+// stateTable gives each model state a small integer id, so that the search
+// compares and stores int32s rather than interface values. When the model
+// lets us (a Hash, or plain == on a comparable type) equal states share one
+// id — they are interned — and the table also remembers each transition
+// (state id, operation) -> (legal, next state id), so that the model's Step
+// runs once per distinct pair however often the search revisits it.
+//
+// When the model has a custom Equal but no Hash, states cannot be interned:
+// every new state gets a fresh id, and equality falls back to Equal.
+type stateTable struct {
+	model    Model
+	interned bool
+	states   []interface{}
+	key      []uint64 // per id: what it contributes to a memo key (0 when not interned)
+
+	byHash  map[uint64]int32      // Hash mode: first id with this hash
+	sameH   []int32               // Hash mode: next id with the same hash, or -1
+	byValue map[interface{}]int32 // == mode
+	trans   transitionTable       // interned only
+	stepFn  func(s, in, out interface{}) (bool, interface{})
+}
+
+// newStateTable returns a table for model m (with defaults filled in); byValue
+// says that the model's Equal is the default ==, so comparable states can be
+// interned by value.
+func newStateTable(m Model, byValue bool, step func(s, in, out interface{}) (bool, interface{})) *stateTable {
+	t := &stateTable{model: m, stepFn: step}
+	switch {
+	case m.Hash != nil:
+		t.interned = true
+		t.byHash = make(map[uint64]int32)
+	case byValue:
+		t.interned = true
+		t.byValue = make(map[interface{}]int32)
+	}
+	if t.interned {
+		t.trans.init()
+	}
+	return t
+}
+
+// checkComparable panics with an actionable message when a model without
+// Equal has states that == cannot compare (the alternative is a runtime panic
+// from deep inside the search).
+func checkComparable(byValue bool, state interface{}) {
+	if !byValue || state == nil {
+		return
+	}
+	if typ := reflect.TypeOf(state); !typ.Comparable() {
+		panic(fmt.Sprintf("porcupine: the model's states (%v) cannot be compared with ==: give the Model an Equal (and a Hash)", typ))
+	}
+}
+
+// intern returns the id of state, adding it if it is new.
+func (t *stateTable) intern(state interface{}) int32 {
+	switch {
+	case t.byHash != nil:
+		h := t.model.Hash(state)
+		if first, ok := t.byHash[h]; ok {
+			for id := first; id >= 0; id = t.sameH[id] {
+				if t.model.Equal(t.states[id], state) {
+					return id
+				}
+			}
+			id := t.add(state)
+			t.sameH[id] = t.sameH[first]
+			t.sameH[first] = id
+			return id
+		}
+		id := t.add(state)
+		t.byHash[h] = id
+		return id
+	case t.byValue != nil:
+		if id, ok := t.byValue[state]; ok {
+			return id
+		}
+		id := t.add(state)
+		t.byValue[state] = id
+		return id
+	default:
+		return t.add(state)
+	}
+}
+
+func (t *stateTable) add(state interface{}) int32 {
+	id := int32(len(t.states))
+	t.states = append(t.states, state)
+	if t.interned {
+		t.key = append(t.key, mix64(uint64(id)+0x9e3779b97f4a7c15))
+	} else {
+		t.key = append(t.key, 0)
+	}
+	if t.byHash != nil {
+		t.sameH = append(t.sameH, -1)
+	}
+	return id
+}
+
+// equal reports whether the states with ids a and b are equal.
+func (t *stateTable) equal(a, b int32) bool {
+	if a == b {
+		return true
+	}
+	if t.interned {
+		return false
+	}
+	return t.model.Equal(t.states[a], t.states[b])
+}
+
+// step applies operation op (with this input and output) to the state with
+// id sid. It returns whether the step is legal and the id of the next state.
+func (t *stateTable) step(sid int32, op int32, in, out interface{}) (bool, int32) {
+	if t.interned {
+		if r, ok := t.trans.get(sid, op); ok {
+			return r >= 0, r
+		}
+	}
+	legal, next := t.stepFn(t.states[sid], in, out)
+	r := int32(-1)
+	if legal {
+		r = t.intern(next)
+	}
+	if t.interned {
+		t.trans.put(sid, op, r)
+	}
+	return legal, r
+}
+
+// transitionTable is a lossy cache of the model's transitions: (state id,
+// op) -> the next state id, or -1 for an illegal step. It is direct-mapped with
+// a fixed size, so it costs little memory and no time to grow; a collision
+// overwrites, and a miss just calls the model again.
+type transitionTable struct {
+	keys []uint64 // (sid+1)<<32 | op; 0 is empty
+	vals []int32
+}
+
+const transitionSlots = 1 << 16
+
+func (tt *transitionTable) init() {
+	tt.keys = make([]uint64, transitionSlots)
+	tt.vals = make([]int32, transitionSlots)
+}
+
+func transKey(sid, op int32) uint64 { return uint64(sid+1)<<32 | uint64(uint32(op)) }
+
+func (tt *transitionTable) get(sid, op int32) (int32, bool) {
+	k := transKey(sid, op)
+	i := mix64(k) & (transitionSlots - 1)
+	if tt.keys[i] == k {
+		return tt.vals[i], true
+	}
+	return 0, false
+}
+
+func (tt *transitionTable) put(sid, op, v int32) {
+	k := transKey(sid, op)
+	i := mix64(k) & (transitionSlots - 1)
+	tt.keys[i] = k
+	tt.vals[i] = v
+}
