@@ -122,3 +122,20 @@ func BenchmarkCallClassicBaseline(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCallClassicBaselineInt is BenchmarkCallInt on the classic design.
+func BenchmarkCallClassicBaselineInt(b *testing.B) {
+	cn := newClassicNet()
+	defer close(cn.done)
+	cn.servers["s"] = MakeService(&EchoServer{})
+	cn.conn["e"] = "s"
+	b.ReportAllocs()
+	start := cpuTime()
+	defer func() { reportCPU(b, start) }()
+	for i := 0; b.Loop(); i++ {
+		var reply string
+		if !cn.call("e", "EchoServer.Itoa", i, &reply) || reply == "" {
+			b.Fatal("call failed")
+		}
+	}
+}

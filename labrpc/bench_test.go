@@ -46,6 +46,21 @@ func BenchmarkCall(b *testing.B) {
 	reportCPU(b, start)
 }
 
+// BenchmarkCallInt is BenchmarkCall with an int argument and a string
+// reply, the workload of the classic labrpc benchmark.
+func BenchmarkCallInt(b *testing.B) {
+	_, e := benchNet(b)
+	b.ReportAllocs()
+	start := cpuTime()
+	for i := 0; b.Loop(); i++ {
+		var reply string
+		if !e.Call("EchoServer.Itoa", i, &reply) || reply == "" {
+			b.Fatal("call failed")
+		}
+	}
+	reportCPU(b, start)
+}
+
 // BenchmarkCallParallel is GOMAXPROCS callers, each on its own end.
 func BenchmarkCallParallel(b *testing.B) {
 	rn, _ := benchNet(b)
