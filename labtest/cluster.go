@@ -169,6 +169,18 @@ func (c *Cluster[S]) Connected(i int) bool {
 	return c.nodes[i].up
 }
 
+// Reachable reports whether, as the harness has connected the network
+// now, server from's calls can reach server to: both alive and connected,
+// on the same side of any partition, and no cut from from to to. (On an
+// unreliable network a reachable call may still be lost.)
+func (c *Cluster[S]) Reachable(from, to int) bool {
+	c.check(from)
+	c.check(to)
+	c.w.mu.Lock()
+	defer c.w.mu.Unlock()
+	return c.w.enabledLocked(&endInfo{from: c.nodes[from], to: c.nodes[to]})
+}
+
 // Persister returns server i's current Persister: the live server's, or
 // for a crashed server the copy its successor will start from.
 func (c *Cluster[S]) Persister(i int) *persister.Persister {

@@ -48,9 +48,7 @@
 //   - every goroutine ends after Kill(): a goroutine that outlives the test
 //     is a leak, reported as a failure with its stack. In a bubble a leaked
 //     goroutine would keep the test alive for ever, so the harness ends the
-//     test binary with a panic after reporting it. (A goroutine blocked for
-//     ever with no timer pending is reported by synctest itself as a
-//     deadlock.)
+//     test binary with a panic after reporting it.
 //
 // A bubble also forbids real I/O waits, os/exec and the net package inside
 // the test; files are fine.

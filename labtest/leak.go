@@ -14,7 +14,7 @@ import (
 // leaked: on the test's clock in a bubble, on the real clock otherwise.
 const (
 	leakGraceVirtual  = 10 * time.Second
-	leakGraceRealtime = 5 * time.Second
+	leakGraceRealtime = 2 * time.Second
 	leakPoll          = 50 * time.Millisecond
 )
 

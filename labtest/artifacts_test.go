@@ -1,0 +1,97 @@
+package labtest_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"distlab/labtest"
+	"distlab/porcupine"
+)
+
+var summaryLine = regexp.MustCompile(`distlab: virtual=(\S+) wall=(\S+) rpcs=(\d+) bytes=(\d+) seed=(-?\d+)\n`)
+
+func TestPassingTestPrintsOneSummaryLineAndNoArtefacts(t *testing.T) {
+	dir := t.TempDir()
+	out, code := runChild(t, "Pass", labtest.EnvArtifacts+"="+dir, labtest.EnvSeed+"=99")
+	require.Equal(t, 0, code, out)
+	require.Len(t, summaryLine.FindAllString(out, -1), 1, out)
+	m := summaryLine.FindStringSubmatch(out)
+	require.Equal(t, "99", m[5])
+	require.NotContains(t, out, "distlab: artifacts=")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Empty(t, entries)
+}
+
+func TestFailingTestWritesScheduleAndPrintsReplayCommand(t *testing.T) {
+	dir := t.TempDir()
+	out, code := runChild(t, "FailPlain", labtest.EnvArtifacts+"="+dir)
+	require.Equal(t, 1, code, out)
+	art := artefactDir(t, out)
+	require.True(t, strings.HasPrefix(art, dir), "artefacts under %s=%s: %s", labtest.EnvArtifacts, dir, art)
+	s, err := labtest.LoadSchedule(filepath.Join(art, labtest.ScheduleFile))
+	require.NoError(t, err)
+	require.Equal(t, "FailPlain", s.Test)
+	require.Contains(t, out, "distlab: replay: DISTLAB_REPLAY="+filepath.Join(art, "schedule.json")+" go test ")
+	require.Contains(t, out, "-run '^FailPlain$'")
+}
+
+func TestNonLinearizableServiceIsCaughtAndItsReplayFailsAgain(t *testing.T) {
+	dir := t.TempDir()
+	out, code := runChild(t, "Buggy", labtest.EnvArtifacts+"="+dir)
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, "is not linearizable")
+	art := artefactDir(t, out)
+	for _, f := range []string{labtest.ScheduleFile, labtest.HistoryFile, labtest.HistoryHTMLFile} {
+		require.FileExists(t, filepath.Join(art, f))
+	}
+	h, err := porcupine.ReadHistoryFile(filepath.Join(art, labtest.HistoryFile), porcupine.FormatJSON)
+	require.NoError(t, err)
+	require.Equal(t, "register", h.Model)
+	require.Greater(t, len(h.Operations), 60)
+	require.NotEmpty(t, h.Annotations, "the nemesis's faults are in the history")
+	page, err := os.ReadFile(filepath.Join(art, labtest.HistoryHTMLFile))
+	require.NoError(t, err)
+	require.True(t, strings.Contains(string(page), "(by nemesis)"), "the page shows the nemesis's faults")
+	seed := summaryLine.FindStringSubmatch(out)[5]
+
+	// The replay command's environment, run on this test binary.
+	out2, code2 := runChild(t, "Buggy", labtest.EnvReplay+"="+filepath.Join(art, labtest.ScheduleFile), labtest.EnvArtifacts+"="+dir)
+	require.Equal(t, 1, code2, out2)
+	require.Contains(t, out2, "is not linearizable")
+	require.Equal(t, seed, summaryLine.FindStringSubmatch(out2)[5], "the replay ran under the recorded seed")
+}
+
+func TestLeakedGoroutineIsReported(t *testing.T) {
+	for _, tc := range []struct{ child, env, want string }{
+		{"LeakSleeper", "", "leakySleeper"},
+		{"LeakBlocked", "", "leakyWaiter"},
+		{"RealtimeLeak", labtest.EnvRealtime + "=1", "leakySleeper"},
+	} {
+		t.Run(tc.child, func(t *testing.T) {
+			var env []string
+			if tc.env != "" {
+				env = append(env, tc.env)
+			}
+			env = append(env, labtest.EnvArtifacts+"="+t.TempDir())
+			out, code := runChild(t, tc.child, env...)
+			require.NotEqual(t, 0, code, out)
+			require.Contains(t, out, "goroutine(s) still running")
+			require.Contains(t, out, "Every goroutine must end after Kill()")
+			require.Contains(t, out, tc.want)
+			require.Len(t, summaryLine.FindAllString(out, -1), 1, "the summary line is printed before the leak ends the test")
+		})
+	}
+}
+
+func artefactDir(t *testing.T, out string) string {
+	t.Helper()
+	m := regexp.MustCompile(`distlab: artifacts=(\S+)`).FindStringSubmatch(out)
+	require.NotNil(t, m, "no artefact line in:\n%s", out)
+	return m[1]
+}

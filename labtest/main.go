@@ -1,0 +1,72 @@
+package labtest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"testing"
+)
+
+// EnvMain is set by Main in the environment of the child process it starts,
+// to the name of the body the child must run.
+const EnvMain = "DISTLAB_MAIN"
+
+// Main runs body as a test named name — with Run, so in a virtual-time
+// bubble with everything Run provides — from a program that is not a test
+// binary, such as a distlab subcommand, and returns its exit status: 0 if
+// the test passed, 1 if it failed, 2 or more if it crashed (a goroutine
+// leak ends the process).
+//
+// The testing package ends its process when its tests are done, so Main
+// runs the test in a child process: it starts the running program again
+// with the same arguments and EnvMain=name; in that child, the same call to
+// Main runs the body and exits. The program must therefore reach the call
+// to Main again when started with the same arguments, and do nothing
+// before it that must not happen twice. The child's output (the test's log,
+// with its summary line) is copied to stdout and stderr. In the parent,
+// body is not called.
+//
+//	func runChaos(args []string, stdout, stderr io.Writer) int {
+//		// ... parse flags ...
+//		return labtest.Main("Chaos", stdout, stderr, func(t *testing.T) { ... })
+//	}
+func Main(name string, stdout, stderr io.Writer, body func(t *testing.T)) int {
+	if os.Getenv(EnvMain) == name {
+		runMainChild(name, body) // exits
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintf(stderr, "labtest: cannot find the running program to run %s in a child process: %v\n", name, err)
+		return 2
+	}
+	cmd := exec.Command(exe, os.Args[1:]...)
+	cmd.Env = append(os.Environ(), EnvMain+"="+name)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	err = cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		return exit.ExitCode()
+	default:
+		fmt.Fprintf(stderr, "labtest: running %s in a child process: %v\n", name, err)
+		return 2
+	}
+}
+
+// runMainChild runs body as the only test of the process and exits.
+func runMainChild(name string, body func(t *testing.T)) {
+	if body == nil {
+		fmt.Fprintf(os.Stderr, "labtest: Main(%q) was called without a body in the child process\n", name)
+		os.Exit(2)
+	}
+	testing.Init()
+	os.Args = []string{os.Args[0], "-test.run=^" + regexp.QuoteMeta(name) + "$", "-test.v=true", "-test.timeout=0"}
+	match := func(pat, str string) (bool, error) { return regexp.MatchString(pat, str) }
+	testing.Main(match, []testing.InternalTest{{Name: name, F: func(t *testing.T) { Run(t, body) }}}, nil, nil)
+	os.Exit(0) // testing.Main exits; not reached
+}
