@@ -20,7 +20,7 @@ type vizData struct {
 	Tags        []vizLane       `json:"tags"`
 	Partitions  []vizPartition  `json:"partitions"`
 	Annotations []vizAnnotation `json:"annotations"`
-	FirstBad    int             `json:"firstBad"`  // index of the first illegal partition, or -1
+	FirstBad    int             `json:"firstBad"`  // the illegal partition whose problem comes first in time, or -1
 	Truncated   bool            `json:"truncated"` // some partial linearizations were left out
 }
 
@@ -157,7 +157,9 @@ func computeVizData(model Model, info LinearizationInfo) (*vizData, error) {
 		}
 		if !vp.OK {
 			d.Verdict = "illegal"
-			if d.FirstBad < 0 {
+			// The first problem is the one that comes first in time.
+			if d.FirstBad < 0 || (vp.Bad >= 0 && (d.Partitions[d.FirstBad].Bad < 0 ||
+				part[vp.Bad].Return < info.history[d.FirstBad][d.Partitions[d.FirstBad].Bad].Return)) {
 				d.FirstBad = p
 			}
 		}

@@ -234,3 +234,44 @@ func TestVisualizeEmptyHistory(t *testing.T) {
 		t.Error("an empty history is not shown as linearizable")
 	}
 }
+
+func TestExplainTellsTheLongestPrefixAndTheOperationThatCannotFollow(t *testing.T) {
+	e, err := Explain(vkModel, illegalKVInfo(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := e.Partitions[0], e.Partitions[1]
+	var story []string
+	for _, s := range x.Steps {
+		story = append(story, s.Description+" => "+s.State)
+	}
+	want := []string{`put("x", "1") => "1"`, `get("x") -> "1" => "1"`, `append("x", "2") => "12"`, `get("x") -> "12" => "12"`}
+	if x.Linearizable || !reflect.DeepEqual(story, want) || x.CannotFollow != 4 || x.CannotFollowDescription != `get("x") -> "1"` {
+		t.Errorf("x: linearizable %v, story %q, cannot follow %d %q", x.Linearizable, story, x.CannotFollow, x.CannotFollowDescription)
+	}
+	if !y.Linearizable || len(y.Steps) != 5 || y.CannotFollow != -1 || y.InitialState != `""` {
+		t.Errorf("y: %+v", y)
+	}
+	m := vkModel
+	m.DescribeOperation = func(any, any) string { panic("boom") }
+	if _, err := Explain(m, illegalKVInfo(t)); err == nil || !strings.Contains(err.Error(), "panicked: boom") {
+		t.Errorf("error %v", err)
+	}
+}
+
+func TestFirstProblemIsTheOneThatComesFirstInTime(t *testing.T) {
+	stale := func(c int, key string, t0 int64) []Operation {
+		return []Operation{
+			{ClientId: c, Input: vkIn{"put", key, "a"}, Call: t0, Output: vkOut{}, Return: t0 + 1},
+			{ClientId: c, Input: vkIn{"get", key, ""}, Call: t0 + 2, Output: vkOut{"b"}, Return: t0 + 3},
+		}
+	}
+	info := LinearizationInfo{history: [][]Operation{stale(0, "late", 50), stale(1, "early", 10)}, partials: [][][]int{{{0}}, {{0}}}}
+	d, err := computeVizData(vkModel, info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.FirstBad != 1 {
+		t.Errorf("first problem in partition %d, want 1 (its stale get returns at 13, the other's at 53)", d.FirstBad)
+	}
+}
