@@ -89,7 +89,7 @@ func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bo
 		f = es.faults
 	}
 	rn.mu.RUnlock()
-	id := rn.calls.Add(1)
+	o := outgoing{rn: rn, id: rn.calls.Add(1), end: e.name, server: server, method: svcMeth, obs: obs}
 
 	// Caller bugs are found whatever the network's state, if a server is
 	// there to say what it expects.
@@ -104,15 +104,13 @@ func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bo
 		if enabled {
 			fate = NoServer
 		}
-		delay := lk.failDelay(seed, longWait)
-		if obs != nil {
-			msg := &Message{Call: id, Kind: Request, End: e.name, Server: server, Method: svcMeth, Fate: fate, Delay: delay}
-			observe(obs, msg)
-		}
+		_, delay := o.report(Request, fate, 0, lk.failDelay(seed, longWait))
 		rn.sleep(delay)
 		return false
 	}
 
+	// The request: copied now, so that the caller's later changes to args
+	// do not travel; then delayed, lost or delivered (once or twice).
 	d := lk.decide(seed, f, reliable, reorder)
 	argp := reflect.New(m.argElem)
 	n, err := lk.req.copy(args, argp)
@@ -120,34 +118,32 @@ func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bo
 		panic(callErr(ErrEncoding, svcMeth, "cannot send the argument (%T): %v", args, err))
 	}
 	rn.bytes.Add(int64(n))
-	var argp2 reflect.Value
-	if d.dup && !d.dropReq {
-		argp2 = reflect.New(m.argElem)
-		n2, _ := lk.req.copy(args, argp2)
-		rn.bytes.Add(int64(n2))
+	fate := Delivered
+	switch {
+	case d.dropReq:
+		fate = Dropped
+	case d.dup:
+		fate = Duplicated
 	}
-	if obs != nil {
-		msg := &Message{Call: id, Kind: Request, End: e.name, Server: server, Method: svcMeth, Bytes: n, Delay: d.reqDelay}
-		switch {
-		case d.dropReq:
-			msg.Fate = Dropped
-		case d.dup:
-			msg.Fate = Duplicated
-		}
-		observe(obs, msg)
-		d.reqDelay = msg.Delay
-		if msg.Fate == Dropped {
-			d.dropReq = true
-		}
+	fate, d.reqDelay = o.report(Request, fate, n, d.reqDelay)
+	if !rn.sleep(d.reqDelay) {
+		return o.lost()
 	}
-	if !rn.sleep(d.reqDelay) || d.dropReq {
+	if fate == Dropped {
 		return false
 	}
+	var argp2 reflect.Value
+	if fate == Duplicated {
+		argp2 = reflect.New(m.argElem)
+		n2, _ := lk.req.copy(args, argp2) // the same value encoded fine just now
+		rn.bytes.Add(int64(n2))
+	}
 
-	// Deliver, unless the server died or the end was cut meanwhile.
+	// Run the handler, unless the server died or the end was cut meanwhile,
+	// and wait for it, unless that happens while it runs.
 	select {
 	case <-live:
-		return rn.lost(obs, id, e.name, server, svcMeth)
+		return o.lost()
 	default:
 	}
 	c := rn.newInflight()
@@ -156,64 +152,85 @@ func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bo
 	select {
 	case <-c.done:
 	case <-live:
-		return rn.lost(obs, id, e.name, server, svcMeth)
+		return o.lost()
 	}
-	// The handler returned; its reply counts only if the server is still
-	// the one the request went to.
 	select {
 	case <-live:
-		return rn.lost(obs, id, e.name, server, svcMeth)
+		return o.lost()
 	default:
-	}
-
-	// Copy the reply: straight into *reply on the common path, otherwise
-	// into a fresh value that is assigned to *reply if it is delivered.
-	var dst reflect.Value
-	switch {
-	case obs == nil && d.dropReply:
-		// decoded and discarded, to keep the stream in step
-	case obs == nil && d.repDelay == 0:
-		rv.Elem().SetZero()
-		dst = rv
-	default:
-		dst = reflect.New(m.replyElem)
 	}
 	handlerReply := c.reply
 	rn.recycle(c)
+
+	// The reply: copied straight into *reply on the common path, otherwise
+	// into a fresh value that is assigned to *reply if it is delivered.
+	var dst reflect.Value
+	direct := obs == nil && !d.dropReply && d.repDelay == 0
+	switch {
+	case direct:
+		rv.Elem().SetZero()
+		dst = rv
+	case obs == nil && d.dropReply:
+		// decoded into nothing, to keep the stream in step
+	default:
+		dst = reflect.New(m.replyElem)
+	}
 	n, err = lk.reply.copy(handlerReply.Interface(), dst)
 	if err != nil {
-		panic(callErr(ErrEncoding, svcMeth, "cannot send the reply of handler %s.%s (%s): %v", m.svc.name, m.name, handlerReply.Type(), err))
+		panic(callErr(ErrEncoding, svcMeth, "cannot send the reply of handler %s.%s (%s): %v",
+			m.svc.name, m.name, handlerReply.Type(), err))
 	}
 	rn.bytes.Add(int64(n))
-	if obs != nil {
-		msg := &Message{Call: id, Kind: Reply, End: e.name, Server: server, Method: svcMeth, Bytes: n, Delay: d.repDelay}
-		if d.dropReply {
-			msg.Fate = Dropped
-		}
-		observe(obs, msg)
-		d.repDelay = msg.Delay
-		d.dropReply = msg.Fate == Dropped
+	fate = Delivered
+	if d.dropReply {
+		fate = Dropped
 	}
-	if d.dropReply || !rn.sleep(d.repDelay) {
+	fate, d.repDelay = o.report(Reply, fate, n, d.repDelay)
+	if fate == Dropped {
 		return false
 	}
-	if dst != rv {
+	if !rn.sleep(d.repDelay) {
+		return o.lost()
+	}
+	if !direct {
 		rv.Elem().Set(dst.Elem())
 	}
 	return true
 }
 
-// lost reports a call that failed in flight and returns false.
-func (rn *Network) lost(obs Observer, id uint64, end, server interface{}, svcMeth string) bool {
-	if obs != nil {
-		fate := ServerDead
-		select {
-		case <-rn.done:
-			fate = Closed
-		default:
-		}
-		observe(obs, &Message{Call: id, Kind: Reply, End: end, Server: server, Method: svcMeth, Fate: fate})
+// outgoing is what a call reports to the observer and the statistics.
+type outgoing struct {
+	rn     *Network
+	id     uint64
+	end    interface{}
+	server interface{}
+	method string
+	obs    Observer
+}
+
+// report counts a message's fate and shows it to the observer, who may
+// change it; it returns the fate and delay to apply.
+func (o *outgoing) report(kind Kind, fate Fate, bytes int, delay time.Duration) (Fate, time.Duration) {
+	if o.obs != nil {
+		m := &Message{Call: o.id, Kind: kind, End: o.end, Server: o.server, Method: o.method,
+			Bytes: bytes, Fate: fate, Delay: delay}
+		observe(o.obs, m)
+		fate, delay = m.Fate, m.Delay
 	}
+	o.rn.tally[kind][fate].Add(1)
+	return fate, delay
+}
+
+// lost reports a call that failed in flight, because the server died, the
+// end was cut or the network closed, and returns false.
+func (o *outgoing) lost() bool {
+	fate := ServerDead
+	select {
+	case <-o.rn.done:
+		fate = Closed
+	default:
+	}
+	o.report(Reply, fate, 0, 0)
 	return false
 }
 

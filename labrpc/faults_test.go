@@ -394,3 +394,32 @@ func TestIdleNetworkKeepsNoGoroutines(t *testing.T) {
 		}
 	})
 }
+
+func TestStatsCountMessagesAsTheObserverSeesThem(t *testing.T) {
+	virtual(t, func(t *testing.T) {
+		rn, e, _ := setup(t)
+		rec := &recorder{}
+		rn.SetObserver(rec.observe)
+		rn.Reliable(false)
+		for i := 0; i < 300; i++ {
+			echo(e, i)
+		}
+		rn.Enable("e", false)
+		echo(e, 0)
+		want := Stats{Calls: 301, Bytes: rn.GetTotalBytes(), Requests: map[Fate]int{}, Replies: map[Fate]int{}}
+		for _, m := range rec.msgs {
+			if m.Kind == Request {
+				want.Requests[m.Fate]++
+			} else {
+				want.Replies[m.Fate]++
+			}
+		}
+		got := rn.Stats()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("Stats = %+v\nobserver counted %+v", got, want)
+		}
+		if got.Requests[Dropped] == 0 || got.Replies[Dropped] == 0 || got.Requests[Disabled] != 1 {
+			t.Fatalf("Stats = %+v: want some dropped requests and replies and one disabled request", got)
+		}
+	})
+}

@@ -32,7 +32,8 @@ type Network struct {
 
 	workers workerPool
 
-	calls atomic.Uint64 // numbers calls; GetTotalCount
+	calls atomic.Uint64             // numbers calls; GetTotalCount
+	tally [2][numFates]atomic.Int64 // messages by Kind and Fate: Stats
 	bytes atomic.Int64
 }
 

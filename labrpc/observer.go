@@ -44,6 +44,8 @@ const (
 	ServerDead
 	// Closed: the network was cleaned up while the call was in flight.
 	Closed
+
+	numFates = iota
 )
 
 var fateNames = [...]string{"delivered", "dropped", "duplicated", "disabled", "no-server", "server-dead", "closed"}
@@ -105,4 +107,28 @@ func observe(obs Observer, m *Message) {
 		return
 	}
 	m.Fate, m.Delay = fate, delay
+}
+
+// Stats counts the messages a network has handled, by fate, as the
+// observer would have seen them.
+type Stats struct {
+	Calls    int          // calls made, whatever became of them (GetTotalCount)
+	Bytes    int64        // encoded bytes of requests and replies (GetTotalBytes)
+	Requests map[Fate]int // requests by fate; fates that never happened are absent
+	Replies  map[Fate]int // replies by fate, including calls failed in flight
+}
+
+// Stats returns the network's counts so far.
+func (rn *Network) Stats() Stats {
+	st := Stats{Calls: rn.GetTotalCount(), Bytes: rn.GetTotalBytes(),
+		Requests: map[Fate]int{}, Replies: map[Fate]int{}}
+	for f := Fate(0); f < numFates; f++ {
+		if n := rn.tally[Request][f].Load(); n > 0 {
+			st.Requests[f] = int(n)
+		}
+		if n := rn.tally[Reply][f].Load(); n > 0 {
+			st.Replies[f] = int(n)
+		}
+	}
+	return st
 }
