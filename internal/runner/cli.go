@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -196,6 +197,7 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer, progr
 	}
 	var events *bufio.Writer
 	if c.jsonFile != "" {
+		os.MkdirAll(filepath.Dir(c.jsonFile), 0o755)
 		f, err := os.Create(c.jsonFile)
 		if err != nil {
 			fmt.Fprintf(stderr, "distlab test: -json: %v\n", err)
@@ -266,7 +268,11 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer, progr
 	return status
 }
 
+// writeFile writes path (and the folders it needs) with write.
 func writeFile(path string, write func(io.Writer) error) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return err

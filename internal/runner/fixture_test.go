@@ -76,6 +76,28 @@ func TestHang(t *testing.T) {
 	select {}
 }
 `,
+	"orphan/orphan_test.go": `package orphan
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestOrphan passes but leaves behind a child that holds its output open.
+func TestOrphan(t *testing.T) {
+	child := exec.Command("sleep", "300")
+	child.Stdout = os.Stdout
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(os.Getenv("FIXTURE_PIDS"), os.Getenv("DISTLAB_ITERATION"))
+	os.WriteFile(f+".tmp", []byte(fmt.Sprint(child.Process.Pid)), 0o644)
+	os.Rename(f+".tmp", f)
+}
+`,
 	"racy/racy_test.go": `package racy
 
 import "testing"

@@ -22,7 +22,7 @@ func (p *plainProgress) Planned(tests []*Summary) {
 	for _, s := range tests {
 		total += s.Planned
 	}
-	fmt.Fprintf(p.w, "running %d tests, %d runs\n", len(tests), total)
+	fmt.Fprintf(p.w, "running %s, %s\n", plural(len(tests), "test"), plural(total, "run"))
 }
 
 func (p *plainProgress) Finished(r *Result, s *Summary) {

@@ -45,7 +45,7 @@ type runSpec struct {
 
 // grace is how long after its -test.timeout a run may still take to print
 // its goroutine dump before the runner kills its process group.
-const grace = 5 * time.Second
+var grace = 5 * time.Second
 
 // runOnce runs one test once and returns its result. events, if not nil,
 // receives each JSON event line (with the iteration added). A run cut short

@@ -80,7 +80,7 @@ func writeFailures(w io.Writer, rep *Report, race bool) {
 				first = false
 			}
 			if i == maxListedFailures {
-				fmt.Fprintf(w, "  %s: %s more, output in %s\n", s.Test, plural(len(s.Failed)-i, "failed run"), outDirOf(r))
+				fmt.Fprintf(w, "  %s: %s, output in %s\n", s.Test, plural(len(s.Failed)-i, "more failed run"), outDirOf(r))
 				break
 			}
 			fmt.Fprintf(w, "  %s run %d%s\n", s.Test, r.Iteration, failureDetails(r))

@@ -1,0 +1,98 @@
+package runner
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestHarnessLinesGiveSeedVirtualTimeAndArtifacts(t *testing.T) {
+	for _, tc := range []struct {
+		lines []string
+		want  harnessInfo
+	}{
+		{[]string{"distlab: TestX passed seed=42 virtual=12.5s"}, harnessInfo{Seed: "42", Virtual: 12500 * time.Millisecond, HasVirtual: true}},
+		{[]string{"    labtest.go:80: distlab: seed: -7", "distlab: virtual=1m30s", "distlab: artifacts: /tmp/a b"},
+			harnessInfo{Seed: "-7", Virtual: 90 * time.Second, HasVirtual: true, Artifacts: "/tmp/a"}},
+		{[]string{"rerun with DISTLAB_SEED=99 go test", "distlab: artefacts=/tmp/x.", "distlab: seed=100"},
+			harnessInfo{Seed: "99", Artifacts: "/tmp/x"}},
+		{[]string{"virtual=3s without the word"}, harnessInfo{}},
+		{[]string{"reseed=5 presumed=3 artifactsXYZ"}, harnessInfo{}},
+		{[]string{"distlab: artifact folder: /tmp/y", "distlab: virtual=2s", "distlab: virtual=3s"},
+			harnessInfo{Artifacts: "/tmp/y", Virtual: 3 * time.Second, HasVirtual: true}},
+	} {
+		var h harnessInfo
+		for _, l := range tc.lines {
+			h.scanHarnessLine(l)
+		}
+		require.Equal(t, tc.want, h, "%q", tc.lines)
+	}
+}
+
+func TestEventLinesGetTheirIteration(t *testing.T) {
+	got := withIteration([]byte(`{"Action":"pass","Test":"TestX"}`), 12)
+	require.Equal(t, `{"Action":"pass","Test":"TestX","Iteration":12}`, string(got))
+}
+
+func TestMeanAndSampleStandardDeviation(t *testing.T) {
+	var m moments
+	for _, s := range []float64{2, 4, 4, 4, 5, 5, 7, 9} {
+		m.add(seconds(s))
+	}
+	require.Equal(t, 5*time.Second, m.mean())
+	require.InDelta(t, 2.138, m.sd().Seconds(), 0.001)
+	var one moments
+	one.add(time.Second)
+	require.Equal(t, time.Duration(0), one.sd())
+}
+
+func TestDurationsPrintWithAboutThreeDigits(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0:                         "0s",
+		950 * time.Microsecond:    "950µs",
+		1234 * time.Microsecond:   "1.23ms",
+		123456 * time.Microsecond: "123ms",
+		1234 * time.Millisecond:   "1.23s",
+		12345 * time.Millisecond:  "12.3s",
+		83 * time.Second:          "1m23s",
+	} {
+		require.Equal(t, want, FormatDuration(d))
+	}
+}
+
+func TestLiveTableFitsTheTerminalAndClearsItself(t *testing.T) {
+	var buf bytes.Buffer
+	p := NewTerminalProgress(&buf, 40, time.Hour).(*ttyProgress)
+	tests := []*Summary{{Test: "TestAVeryLongNameThatWouldWrapTheTerminal", Planned: 4}, {Test: "TestB", Planned: 4}}
+	p.Planned(tests)
+	r := &Result{Test: "TestB", Iteration: 1, Status: Fail, Wall: time.Millisecond}
+	tests[1].add(r)
+	p.Finished(r, tests[1])
+	p.Done()
+	out := buf.String()
+	require.Contains(t, out, "--- FAIL\x1b[0m TestB run 1 (1.00ms)")
+	require.True(t, strings.HasSuffix(out, "\x1b[3A\x1b[J"), "the live table is erased at the end: %q", out)
+	for _, line := range strings.Split(out, "\n") {
+		if i := strings.LastIndex(line, "\x1b[J"); i >= 0 {
+			line = line[i+3:]
+		}
+		visible := 0
+		esc := false
+		for _, r := range line {
+			switch {
+			case esc:
+				esc = !(r >= '@' && r <= '~' && r != '[')
+			case r == '\x1b':
+				esc = true
+			default:
+				visible++
+			}
+		}
+		if !strings.Contains(line, "FAIL") {
+			require.LessOrEqual(t, visible, 39, "%q", line)
+		}
+	}
+}
