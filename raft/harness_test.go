@@ -399,6 +399,12 @@ func (h *harness) checkNoLeader() {
 func (h *harness) nCommitted(index int) (int, interface{}) {
 	h.t.Helper()
 	h.checkFailures()
+	return h.committed(index)
+}
+
+// committed is nCommitted without the check for violations; safe to call
+// from any goroutine.
+func (h *harness) committed(index int) (int, interface{}) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	count := 0
@@ -446,13 +452,24 @@ func (h *harness) wait(index, n, startTerm int) interface{} {
 // retrying through leader changes when retry is set; it returns the index.
 func (h *harness) one(cmd interface{}, expected int, retry bool) int {
 	h.t.Helper()
+	h.checkFailures()
+	index, err := h.tryOne(cmd, expected, retry)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return index
+}
+
+// tryOne is one for goroutines other than the test's: it reports failure
+// as an error.
+func (h *harness) tryOne(cmd interface{}, expected int, retry bool) (int, error) {
 	t0 := time.Now()
 	s := 0
 	for time.Since(t0) < 10*time.Second {
 		index := -1
 		for k := 0; k < h.n; k++ {
 			s = (s + 1) % h.n
-			if !h.connected[s] {
+			if !h.isConnected(s) {
 				continue
 			}
 			if rf := h.raft(s); rf != nil {
@@ -465,21 +482,20 @@ func (h *harness) one(cmd interface{}, expected int, retry bool) int {
 		if index != -1 {
 			t1 := time.Now()
 			for time.Since(t1) < 2*time.Second {
-				nd, c := h.nCommitted(index)
+				nd, c := h.committed(index)
 				if nd > 0 && nd >= expected && sameCommand(c, cmd) {
-					return index
+					return index, nil
 				}
 				time.Sleep(20 * time.Millisecond)
 			}
 			if !retry {
-				h.t.Fatalf("command %v at index %d did not reach agreement", cmd, index)
+				return -1, fmt.Errorf("command %v at index %d was not applied by %d peers within 2s", cmd, index, expected)
 			}
 		} else {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
-	h.t.Fatalf("command %v did not reach agreement within 10s", cmd)
-	return -1
+	return -1, fmt.Errorf("command %v was not applied by %d peers within 10s", cmd, expected)
 }
 
 func (h *harness) rpcTotal() int      { return h.net.GetTotalCount() }
@@ -496,4 +512,19 @@ func (h *harness) logSize() int {
 		}
 	}
 	return m
+}
+
+func (h *harness) isConnected(i int) bool { return h.connected[i] }
+
+func (h *harness) setReliable(yes bool)       { h.net.Reliable(yes) }
+func (h *harness) setLongReordering(yes bool) { h.net.LongReordering(yes) }
+
+// childRand returns a generator for a goroutine of the test, drawn from the
+// test's seed.
+func (h *harness) childRand() *rand.Rand {
+	return rand.New(rand.NewPCG(h.rng.Uint64(), h.rng.Uint64()))
+}
+
+func errWrongType(index int, cmd interface{}) error {
+	return fmt.Errorf("index %d holds %v (%T), want an int", index, cmd, cmd)
 }

@@ -33,12 +33,21 @@ type invariants struct {
 	// commitIndex >= i: the entry at i was committed in that term or before.
 	commitTerm map[int]int
 	commitCmd  map[int]interface{} // the committed command at i, when seen in a log
+	maxCommit  int                 // highest index in commitTerm
+	// seen[rf] is the highest committed index already recorded from that
+	// peer incarnation: committed entries never change, and the first look
+	// at one sees the smallest term.
+	seen map[*Raft]int
+	// checked[T] is how far the leader of term T has been checked for
+	// leader completeness; a leader never removes entries from its log.
+	checked map[int]int
 	found      []string
 	polls      int
 }
 
 // peerView is a copy of one peer's state, taken under its lock.
 type peerView struct {
+	rf          *Raft
 	id          int
 	term        int
 	isLeader    bool
@@ -54,6 +63,8 @@ func startInvariants(h *harness) *invariants {
 		leaders:    map[int]int{},
 		commitTerm: map[int]int{},
 		commitCmd:  map[int]interface{}{},
+		seen:       map[*Raft]int{},
+		checked:    map[int]int{},
 	}
 	go v.run()
 	return v
@@ -100,6 +111,7 @@ func view(id int, rf *Raft) peerView {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
 	return peerView{
+		rf:          rf,
 		id:          id,
 		term:        rf.currentTerm,
 		isLeader:    rf.role == leader,
@@ -126,10 +138,12 @@ func (v *invariants) poll() {
 			}
 			v.leaders[p.term] = p.id
 		}
-		for i := p.log.base() + 1; i <= p.commitIndex && i <= p.log.lastIndex(); i++ {
+		for i := max(p.log.base(), v.seen[p.rf]) + 1; i <= p.commitIndex && i <= p.log.lastIndex(); i++ {
+			v.seen[p.rf] = i
 			if t, ok := v.commitTerm[i]; !ok || p.term < t {
 				v.commitTerm[i] = p.term
 			}
+			v.maxCommit = max(v.maxCommit, i)
 			cmd := p.log.command(i)
 			if old, ok := v.commitCmd[i]; ok && !sameCommand(old, cmd) {
 				v.report("state machine safety: S%d has %v committed at %d, earlier seen %v", p.id, cmd, i, old)
@@ -153,7 +167,9 @@ func (v *invariants) poll() {
 // checkLogMatching checks the log matching property on the indices both
 // peers hold.
 func (v *invariants) checkLogMatching(a, b peerView) {
-	lo := max(a.log.base(), b.log.base()) + 1
+	// Below both commit indices the entries are checked against the
+	// committed commands; the highest such index anchors the check.
+	lo := max(a.log.base()+1, b.log.base()+1, min(a.commitIndex, b.commitIndex))
 	hi := min(a.log.lastIndex(), b.log.lastIndex())
 	matched := false
 	for i := hi; i >= lo; i-- {
@@ -174,10 +190,13 @@ func (v *invariants) checkLogMatching(a, b peerView) {
 // checkLeaderCompleteness checks that leader p holds every entry committed
 // in a term before p's.
 func (v *invariants) checkLeaderCompleteness(p peerView) {
-	for i, t := range v.commitTerm {
-		if t >= p.term || i <= p.log.base() {
+	from := max(p.log.base(), v.checked[p.term]) + 1
+	for i := from; i <= v.maxCommit; i++ {
+		t, ok := v.commitTerm[i]
+		if !ok || t >= p.term {
 			continue
 		}
+		v.checked[p.term] = i
 		if i > p.log.lastIndex() {
 			v.report("leader completeness: S%d leads term %d without index %d, committed by term %d", p.id, p.term, i, t)
 			continue

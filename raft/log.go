@@ -16,6 +16,7 @@ type entry struct {
 type raftLog struct {
 	start   int
 	entries []entry
+	edits   int // counts truncations and compactions (for the persist cache)
 }
 
 func newLog() raftLog {
@@ -66,6 +67,7 @@ func (l *raftLog) append(es ...entry) { l.entries = append(l.entries, es...) }
 // truncateFrom removes index and everything after it; base < index.
 func (l *raftLog) truncateFrom(index int) {
 	l.entries = l.entries[:index-l.start]
+	l.edits++
 }
 
 // firstIndexOfTerm returns the smallest index above base whose entry, like
@@ -105,6 +107,7 @@ func (l *raftLog) compact(index, term int) {
 	es[0] = entry{Term: term}
 	l.entries = append(es, rest...)
 	l.start = index
+	l.edits++
 }
 
 // upToDate reports whether a log ending at (lastIndex, lastTerm) is at least

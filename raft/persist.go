@@ -2,40 +2,77 @@ package raft
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 
 	"distlab/labgob"
 )
 
-// persistentState is what a peer saves: Figure 2's persistent state plus the
-// snapshot's last index and term (§7). Fields are exported for labgob.
-type persistentState struct {
+// persistentHeader is Figure 2's persistent state apart from the log
+// entries, plus the snapshot's last index and term (§7). Fields are
+// exported for labgob.
+type persistentHeader struct {
 	CurrentTerm int
 	VotedFor    int
-	LogStart    int     // log.base()
-	Entries     []entry // log.entries, sentinel first
+	LogStart    int // log.base()
+	BaseTerm    int // log.baseTerm()
+	Entries     int // how many entries follow the base
+}
+
+// The saved Raft state is
+//
+//	uvarint(len(header)) | header | entries
+//
+// where header is a gob-encoded persistentHeader and entries is one gob
+// stream of the log's entries after its base. The entry stream is kept
+// between saves and only appended to while the log only grows, so saving
+// after an append costs the new entries, not the whole log; a truncation or
+// a compaction starts a new stream.
+type persistCache struct {
+	stream bytes.Buffer
+	enc    *labgob.Encoder
+	start  int // log.start the stream begins after
+	edits  int // log.edits when the stream was begun
+	n      int // entries in the stream
 }
 
 // persist saves currentTerm, votedFor, the log and the snapshot. It runs
 // with rf.mu held, before the peer answers an RPC or sends one that depends
 // on the saved state, so nothing it promised is forgotten in a crash.
 func (rf *Raft) persist() {
-	var buf bytes.Buffer
-	enc := labgob.NewEncoder(&buf)
-	st := persistentState{
+	c := &rf.pcache
+	last := rf.log.lastIndex() - rf.log.start
+	if c.enc == nil || c.start != rf.log.start || c.edits != rf.log.edits || c.n > last {
+		c.stream.Reset()
+		c.enc = labgob.NewEncoder(&c.stream)
+		c.start, c.edits, c.n = rf.log.start, rf.log.edits, 0
+	}
+	for ; c.n < last; c.n++ {
+		if err := c.enc.Encode(rf.log.entries[c.n+1]); err != nil {
+			c.enc = nil
+			// Only a command of a type gob cannot encode gets here; that is a
+			// bug in the service, not a condition to survive.
+			panic(fmt.Errorf("raft: S%d cannot persist the command at index %d (register its type with labgob.Register): %w",
+				rf.me, rf.log.start+c.n+1, err))
+		}
+	}
+	var hdr bytes.Buffer
+	h := persistentHeader{
 		CurrentTerm: rf.currentTerm,
 		VotedFor:    rf.votedFor,
 		LogStart:    rf.log.start,
-		Entries:     rf.log.entries,
+		BaseTerm:    rf.log.baseTerm(),
+		Entries:     last,
 	}
-	if err := enc.Encode(&st); err != nil {
-		// Only a command of a type gob cannot encode gets here; that is a bug
-		// in the service (labgob.Register it), not a condition to survive.
-		panic(fmt.Errorf("raft: S%d cannot persist its state (register command types with labgob.Register): %w", rf.me, err))
+	if err := labgob.NewEncoder(&hdr).Encode(&h); err != nil {
+		panic(fmt.Errorf("raft: S%d cannot encode its state: %w", rf.me, err))
 	}
-	rf.persister.Save(buf.Bytes(), rf.snapshot)
+	state := binary.AppendUvarint(make([]byte, 0, 10+hdr.Len()+c.stream.Len()), uint64(hdr.Len()))
+	state = append(state, hdr.Bytes()...)
+	state = append(state, c.stream.Bytes()...)
+	rf.persister.Save(state, rf.snapshot)
 	rf.log_.Printf("PERSIST", "saves term %d vote %d log %d..%d (%d bytes)",
-		rf.currentTerm, rf.votedFor, rf.log.base(), rf.log.lastIndex(), buf.Len())
+		rf.currentTerm, rf.votedFor, rf.log.base(), rf.log.lastIndex(), len(state))
 }
 
 // readPersist restores the state a predecessor saved; an empty state leaves
@@ -44,15 +81,26 @@ func (rf *Raft) readPersist(data, snapshot []byte) {
 	if len(data) == 0 {
 		return
 	}
-	var st persistentState
-	if err := labgob.NewDecoder(bytes.NewReader(data)).Decode(&st); err != nil {
-		panic(fmt.Errorf("raft: S%d cannot decode its persisted state (%d bytes): %w", rf.me, len(data), err))
+	hlen, k := binary.Uvarint(data)
+	if k <= 0 || uint64(len(data)-k) < hlen {
+		panic(fmt.Errorf("raft: S%d: persisted state (%d bytes) is truncated", rf.me, len(data)))
 	}
-	if len(st.Entries) == 0 {
-		panic(fmt.Errorf("raft: S%d: persisted log has no sentinel entry", rf.me))
+	var h persistentHeader
+	if err := labgob.NewDecoder(bytes.NewReader(data[k : k+int(hlen)])).Decode(&h); err != nil {
+		panic(fmt.Errorf("raft: S%d cannot decode its persisted state: %w", rf.me, err))
 	}
-	rf.currentTerm = st.CurrentTerm
-	rf.votedFor = st.VotedFor
-	rf.log = raftLog{start: st.LogStart, entries: st.Entries}
+	entries := make([]entry, 1, 1+h.Entries)
+	entries[0] = entry{Term: h.BaseTerm}
+	dec := labgob.NewDecoder(bytes.NewReader(data[k+int(hlen):]))
+	for i := 0; i < h.Entries; i++ {
+		var e entry
+		if err := dec.Decode(&e); err != nil {
+			panic(fmt.Errorf("raft: S%d cannot decode persisted entry %d of %d: %w", rf.me, i+1, h.Entries, err))
+		}
+		entries = append(entries, e)
+	}
+	rf.currentTerm = h.CurrentTerm
+	rf.votedFor = h.VotedFor
+	rf.log = raftLog{start: h.LogStart, entries: entries}
 	rf.snapshot = snapshot
 }

@@ -117,6 +117,7 @@ type Raft struct {
 	votedFor    int     // candidate voted for in currentTerm, -1 if none
 	log         raftLog // log.base() is the snapshot's last index
 	snapshot    []byte  // latest snapshot, covering the log through log.base()
+	pcache      persistCache
 
 	// Volatile state.
 	role     role
