@@ -41,8 +41,8 @@ type invariants struct {
 	// checked[T] is how far the leader of term T has been checked for
 	// leader completeness; a leader never removes entries from its log.
 	checked map[int]int
-	found      []string
-	polls      int
+	found   []string
+	polls   int
 }
 
 // peerView is a copy of one peer's state, taken under its lock.
