@@ -1,0 +1,114 @@
+package checkcmd
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/ with the current output")
+
+// fakeClock advances 1.5 ms per reading, so a check always takes 1.5 ms.
+func fakeClock() func() time.Time {
+	t := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	return func() time.Time {
+		t = t.Add(1500 * time.Microsecond)
+		return t
+	}
+}
+
+// run runs the command and returns its output in the golden files' form.
+func run(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	status := Run(args, Env{Stdout: &stdout, Stderr: &stderr, Now: fakeClock()})
+	out := fmt.Sprintf("$ distlab check %s\n%s", strings.Join(args, " "), stdout.String())
+	if stderr.Len() > 0 {
+		out += "--- stderr\n" + stderr.String()
+	}
+	out += fmt.Sprintf("--- exit status %d\n", status)
+	return out, status
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test -update rewrites it):\n--- got\n%s--- want\n%s", path, got, want)
+	}
+}
+
+func TestCheckCommandOutput(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		status int
+	}{
+		{"kv-illegal", []string{"testdata/kv-illegal.json"}, ExitIllegal},
+		{"kv-illegal-last-2-steps", []string{"-steps", "2", "testdata/kv-illegal.json"}, ExitIllegal},
+		{"kv-ok-edn", []string{"testdata/kv-ok.edn"}, ExitOK},
+		{"kv-bad-edn", []string{"-format", "edn", "testdata/kv-bad.edn"}, ExitIllegal},
+		{"help", []string{"-h"}, ExitOK},
+		{"bad-flag", []string{"-frobnicate", "testdata/kv-ok.edn"}, ExitOther},
+		{"no-file", []string{"-model", "kv"}, ExitOther},
+		{"two-files", []string{"testdata/kv-ok.edn", "testdata/kv-bad.edn"}, ExitOther},
+		{"missing-file", []string{"testdata/no-such-history.json"}, ExitOther},
+		{"malformed", []string{"testdata/malformed.json"}, ExitOther},
+		{"wrong-format", []string{"-format", "jepsen", "testdata/kv-ok.edn"}, ExitOther},
+		{"bad-format-flag", []string{"-format", "xml", "testdata/kv-ok.edn"}, ExitOther},
+		{"unknown-model", []string{"-model", "nope", "testdata/kv-ok.edn"}, ExitOther},
+		{"no-model", []string{"testdata/no-model.json"}, ExitOther},
+		{"no-model-flag", []string{"-model", "kv", "testdata/no-model.json"}, ExitOK},
+		{"bad-op", []string{"testdata/bad-op.json"}, ExitOther},
+		{"bad-steps", []string{"-steps", "-1", "testdata/kv-ok.edn"}, ExitOther},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, status := run(t, tc.args...)
+			if status != tc.status {
+				t.Errorf("exit status %d, want %d", status, tc.status)
+			}
+			golden(t, tc.name, out)
+		})
+	}
+}
+
+func TestCheckWritesTheVisualisation(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kv.html")
+	var stdout, stderr bytes.Buffer
+	status := Run([]string{"-html", path, "testdata/kv-illegal.json"}, Env{Stdout: &stdout, Stderr: &stderr})
+	if status != ExitIllegal {
+		t.Fatalf("exit status %d; stderr %s", status, stderr.String())
+	}
+	page, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), "visualisation: "+path) {
+		t.Errorf("output does not name the page:\n%s", stdout.String())
+	}
+	// The annotations of the file reach the page.
+	for _, want := range []string{"<!DOCTYPE html>", `"verdict":"illegal"`, "partition {S1 C1} | {S0 S2}", "client 2 crashed"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	status = Run([]string{"-html", filepath.Join(t.TempDir(), "missing", "dir", "x.html"), "testdata/kv-ok.edn"}, Env{Stdout: &stdout, Stderr: &stderr})
+	if status != ExitOther || !strings.Contains(stderr.String(), "writing the visualisation") {
+		t.Errorf("unwritable -html: status %d, stderr %s", status, stderr.String())
+	}
+}
