@@ -1,6 +1,7 @@
 package labrpc
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -301,6 +302,47 @@ func TestCleanupFailsCallsInFlightAndLater(t *testing.T) {
 		}
 		if _, ok := echo(e, 1); ok {
 			t.Fatal("call after Cleanup succeeded")
+		}
+	})
+}
+
+// A request still travelling when its server is replaced must not reach
+// the successor, which would see a call meant for its predecessor.
+func TestDelayedRequestNeverReachesReplacementServer(t *testing.T) {
+	virtual(t, func(t *testing.T) {
+		rn, e, old := setup(t)
+		rn.SetFaults(&Faults{RequestDelay: Constant(100 * time.Millisecond)})
+		res := make(chan bool)
+		go func() {
+			_, ok := echo(e, 1)
+			res <- ok
+		}()
+		time.Sleep(50 * time.Millisecond)
+		fresh := &EchoServer{}
+		srv := MakeServer()
+		srv.AddService(MakeService(fresh))
+		rn.AddServer("s", srv)
+		if <-res {
+			t.Fatal("a request sent to the old server succeeded after the replacement")
+		}
+		if len(fresh.Seen()) != 0 || len(old.Seen()) != 0 {
+			t.Fatalf("the request reached a server: old %v, new %v", old.Seen(), fresh.Seen())
+		}
+	})
+}
+
+func TestBigMessagesAndSmallOnesShareALink(t *testing.T) {
+	virtual(t, func(t *testing.T) {
+		_, e, _ := setup(t)
+		big := strings.Repeat("x", 1<<20)
+		var r EchoReply
+		if !e.Call("EchoServer.Echo", &EchoArgs{N: 1, Text: big}, &r) || r.Text != big {
+			t.Fatal("a 1 MB echo failed")
+		}
+		for i := 0; i < 3; i++ {
+			if reply, ok := echo(e, i); !ok || reply.N != i {
+				t.Fatalf("small call %d after a big one = %v, %+v", i, ok, reply)
+			}
 		}
 	})
 }

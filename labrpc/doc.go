@@ -113,7 +113,8 @@
 // (Delivered, Dropped, Duplicated, Disabled, NoServer, ServerDead, Closed),
 // the delay and the (virtual) time. It is for tracing and statistics, and it
 // may also drop a delivered message or change its delay, for targeted fault
-// injection. It runs synchronously on the calling goroutine.
+// injection. It runs synchronously on the calling goroutine. Stats counts
+// the same messages by fate, without an observer.
 //
 // # Copying and counting
 //

@@ -75,6 +75,10 @@ func (l *link) failDelay(seed int64, longDelays bool) time.Duration {
 	return failDelay(l.rng, longDelays)
 }
 
+// maxIdleBuffer is the largest buffer a codec keeps between messages, so
+// that one big snapshot does not pin its size on the link for good.
+const maxIdleBuffer = 64 << 10
+
 // A codec is one direction of a link seen as a gob stream, like a TCP
 // connection: an encoder and a decoder over one buffer, so that type
 // information crosses once per stream and each message costs only its
@@ -104,6 +108,8 @@ func (c *codec) copy(src interface{}, dst reflect.Value) (int, error) {
 	err := c.dec.DecodeValue(dst) // an invalid dst discards the value
 	if err != nil || c.buf.Len() != 0 {
 		c.reset()
+	} else if c.buf.Cap() > maxIdleBuffer {
+		c.buf = bytes.Buffer{} // the encoder and decoder keep &c.buf, which stays valid
 	}
 	return n, err
 }
