@@ -14,8 +14,8 @@ type HistoryFormat string
 const (
 	FormatAuto   HistoryFormat = "auto"
 	FormatJSON   HistoryFormat = "json"   // ours; see History
-	FormatJepsen HistoryFormat = "jepsen" // Jepsen etcd logs: a register with read, write and cas
-	FormatEDN    HistoryFormat = "edn"    // EDN key/value logs: get, put and append
+	FormatJepsen HistoryFormat = "jepsen" // Jepsen etcd logs: a register with read, write and cas (model "etcd")
+	FormatEDN    HistoryFormat = "edn"    // EDN key/value logs: get, put and append (model "kv")
 )
 
 // HistoryFormats lists the formats accepted by ParseHistoryFormat.
@@ -44,9 +44,11 @@ func ParseHistoryFormat(s string) (HistoryFormat, error) {
 // annotations on a lane tagged "nemesis".
 //
 // Jepsen etcd logs (lines like "INFO  jepsen.util - 3	:invoke	:cas	[1 4]")
-// become operations of the "register" model, with inputs {"op":"read"},
-// {"op":"write","value":V} or {"op":"cas","from":A,"to":B} and outputs
-// {"value":V} for a read (null when the register was empty) or {} otherwise.
+// become operations of the "etcd" model (a register that starts absent,
+// with read, write and compare-and-swap), with inputs {"op":"read"},
+// {"op":"write","value":V} or {"op":"cas","expect":A,"value":B} (set B if
+// the register holds A) and outputs {"value":V} for a read (null when the
+// register was absent), {"ok":true} for a compare-and-swap, {} for a write.
 //
 // EDN key/value logs (lines like {:process 0, :type :invoke, :f :get,
 // :key "6", :value nil}) become operations of the "kv" model with inputs

@@ -47,7 +47,7 @@ func TestJepsenImportDropsFailedAndKeepsInfoPending(t *testing.T) {
 	}
 	want := `0 1-3 {"op":"write","value":1} -> {}
 1 2-4 {"op":"read"} -> {"value":1}
-2 8-pending {"op":"cas","from":1,"to":3}
+2 8-pending {"op":"cas","expect":1,"value":3}
 1 12-13 {"op":"read"} -> {"value":3}
 2 16-17 {"op":"read"} -> {"value":3}
 0 18-pending {"op":"write","value":5}
@@ -56,7 +56,7 @@ func TestJepsenImportDropsFailedAndKeepsInfoPending(t *testing.T) {
 	if got := opsSummary(h); got != want {
 		t.Errorf("imported\n%s\nwant\n%s", got, want)
 	}
-	if h.Model != "register" || h.Version != HistoryVersion {
+	if h.Model != "etcd" || h.Version != HistoryVersion {
 		t.Errorf("model %q version %d", h.Model, h.Version)
 	}
 }

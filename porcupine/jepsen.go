@@ -15,7 +15,7 @@ const jepsenExample = "INFO  jepsen.util - 3\t:invoke\t:cas\t[1 4]"
 // VALUE" after an optional "... jepsen.util - " logger prefix, fields
 // separated by tabs or spaces. See ReadHistory for the mapping.
 func parseJepsen(file string, data []byte) (*History, error) {
-	b := newHistoryBuilder(file, "register")
+	b := newHistoryBuilder(file, "etcd")
 	lineNo := 0
 	for rest := data; len(rest) > 0; {
 		var raw []byte
@@ -126,9 +126,9 @@ func parseJepsenEvent(file string, lineNo int, line string, start int) (imported
 			if !ok {
 				return fail(valueAt, "expected [FROM TO], two integers in brackets, found %q", value)
 			}
-			e.input = obj{{"op", "cas"}, {"from", from}, {"to", to}}
+			e.input = obj{{"op", "cas"}, {"expect", from}, {"value", to}}
 		}
-		e.output = obj{}
+		e.output = obj{{"ok", true}}
 	default:
 		return fail(f.at, "expected :read, :write or :cas (a register), found %q", f.text)
 	}
