@@ -110,14 +110,14 @@ func (cn *classicNet) process(r classicReq) {
 func BenchmarkCallClassicBaseline(b *testing.B) {
 	cn := newClassicNet()
 	defer close(cn.done)
-	cn.servers["s"] = MakeService(&EchoServer{})
+	cn.servers["s"] = MakeService(&BenchServer{})
 	cn.conn["e"] = "s"
 	b.ReportAllocs()
 	start := cpuTime()
 	defer func() { reportCPU(b, start) }()
 	for i := 0; b.Loop(); i++ {
 		var reply EchoReply
-		if !cn.call("e", "EchoServer.Echo", &EchoArgs{N: i, Text: "hello"}, &reply) || reply.N != i {
+		if !cn.call("e", "BenchServer.Echo", &EchoArgs{N: i, Text: "hello"}, &reply) || reply.N != i {
 			b.Fatal("call failed")
 		}
 	}
@@ -127,14 +127,14 @@ func BenchmarkCallClassicBaseline(b *testing.B) {
 func BenchmarkCallClassicBaselineInt(b *testing.B) {
 	cn := newClassicNet()
 	defer close(cn.done)
-	cn.servers["s"] = MakeService(&EchoServer{})
+	cn.servers["s"] = MakeService(&BenchServer{})
 	cn.conn["e"] = "s"
 	b.ReportAllocs()
 	start := cpuTime()
 	defer func() { reportCPU(b, start) }()
 	for i := 0; b.Loop(); i++ {
 		var reply string
-		if !cn.call("e", "EchoServer.Itoa", i, &reply) || reply == "" {
+		if !cn.call("e", "BenchServer.Itoa", i, &reply) || reply == "" {
 			b.Fatal("call failed")
 		}
 	}
