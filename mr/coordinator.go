@@ -209,6 +209,11 @@ func (c *Coordinator) Drain(max time.Duration) {
 // connected get TaskExit, then the transport shuts down and every goroutine
 // the coordinator started has ended. Workers that call after that find the
 // coordinator unreachable and exit. Close may be called more than once.
+//
+// NetRPC lets connected workers read their last reply and hang up for up to a
+// second before it cuts their connections. labrpc drops replies in flight
+// when the server goes, so an in-process program closes the coordinator
+// after its workers have returned (they return once told the job is over).
 func (c *Coordinator) Close() error {
 	var err error
 	c.closeOnce.Do(func() {

@@ -148,9 +148,12 @@ func TestRealProcessesSurviveSIGKILLedWorkers(t *testing.T) {
 	want := runSequential(t, bin, "wc", files)
 
 	sock := "unix:" + filepath.Join(dir, "sock")
+	startWorker := func(giveUp string) *proc {
+		return start(t, dir, bin, "mrworker", "-addr", sock, "-give-up", giveUp, "wc")
+	}
+	// The first workers wait for the coordinator to come up.
+	workers := []*proc{startWorker("30s"), startWorker("30s"), startWorker("30s")}
 	coord := start(t, dir, bin, "mrcoordinator", append([]string{"-addr", sock, "-task-timeout", "1s", "-nreduce", "10"}, files...)...)
-	startWorker := func() *proc { return start(t, dir, bin, "mrworker", "-addr", sock, "wc") }
-	workers := []*proc{startWorker(), startWorker(), startWorker()}
 
 	// Kill a random worker at random moments, and restart it, until the
 	// coordinator exits or enough workers have died.
@@ -170,12 +173,18 @@ func TestRealProcessesSurviveSIGKILLedWorkers(t *testing.T) {
 		}
 		<-workers[i].done
 		workers[i].done <- nil
-		workers[i] = startWorker()
+		workers[i] = startWorker("2s")
 	}
 	t.Logf("killed %d workers", min(kills, 8))
 	require.Equal(t, 0, coord.wait(t, 45*time.Second), "mrcoordinator: %s", coord.stderrText())
 	for i, w := range workers {
-		require.Equal(t, 0, w.wait(t, 10*time.Second), "worker %d: %s", i, w.stderrText())
+		code := w.wait(t, 10*time.Second)
+		if code == 1 && strings.Contains(w.stderrText(), "no coordinator answered") {
+			// A worker restarted just as the job ended found nobody there:
+			// the documented outcome for a worker that never reached it.
+			continue
+		}
+		require.Equal(t, 0, code, "worker %d: %s", i, w.stderrText())
 	}
 	require.Equal(t, want, outputs(t, dir))
 	_, err := os.Stat(filepath.Join(dir, "sock"))
@@ -210,12 +219,12 @@ func TestPluginApplicationRunsLikeCompiledIn(t *testing.T) {
 		require.Equal(t, fmt.Sprint(counts[k]), v, "count of %q", k)
 	}
 
+	// One worker, started first (it waits for the coordinator), so that it
+	// surely runs the plugin's code rather than arriving after the job.
 	sock := "unix:" + filepath.Join(dir, "sock")
+	w := start(t, dir, bin, "mrworker", "-addr", sock, "-give-up", "60s", so)
 	coord := start(t, dir, bin, "mrcoordinator", append([]string{"-addr", sock, "-nreduce", "3"}, files...)...)
-	w1 := start(t, dir, bin, "mrworker", "-addr", sock, so)
-	w2 := start(t, dir, bin, "mrworker", "-addr", sock, so)
-	require.Equal(t, 0, coord.wait(t, 30*time.Second), "mrcoordinator: %s", coord.stderrText())
-	require.Equal(t, 0, w1.wait(t, 10*time.Second), "worker: %s", w1.stderrText())
-	require.Equal(t, 0, w2.wait(t, 10*time.Second), "worker: %s", w2.stderrText())
+	require.Equal(t, 0, coord.wait(t, 60*time.Second), "mrcoordinator: %s", coord.stderrText())
+	require.Equal(t, 0, w.wait(t, 10*time.Second), "worker: %s", w.stderrText())
 	require.Equal(t, want, outputs(t, dir))
 }

@@ -123,7 +123,7 @@ func (w *worker) run() error {
 // coordinator is unreachable, for up to GiveUpAfter.
 func (w *worker) call(method string, args, reply any) error {
 	start := time.Now()
-	backoff := 20 * time.Millisecond
+	backoff := 5 * time.Millisecond
 	for {
 		var err error
 		if w.conn == nil {

@@ -1,0 +1,107 @@
+package mr_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// gutenbergDir is the benchmark data, ../shared/data/gutenberg beside the
+// module root. Tests never read it; the benchmark skips without it.
+const gutenbergDir = "../../shared/data/gutenberg"
+
+// BenchmarkWordCountGutenberg times word count over the Gutenberg books with
+// the real programs: mrsequential, then mrcoordinator with 1, 2 and 4
+// mrworker processes over a unix socket, from the coordinator's start to the
+// last process's exit. Each run with workers reports its time as a multiple
+// of the sequential run's ("x-sequential") and the peak resident memory of
+// its largest worker ("worker-peak-MB").
+func BenchmarkWordCountGutenberg(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join(gutenbergDir, "*.txt"))
+	if len(files) == 0 {
+		b.Skipf("no benchmark data in %s (../shared/data/gutenberg beside the module root)", gutenbergDir)
+	}
+	for i, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		files[i] = abs
+	}
+	bin := buildCommands(b)
+	var seqPerRun time.Duration
+	b.Run("sequential", func(b *testing.B) {
+		var peak int64
+		start := time.Now()
+		for b.Loop() {
+			dir := b.TempDir()
+			cmd := exec.Command(filepath.Join(bin, "mrsequential"), append([]string{"wc"}, files...)...)
+			cmd.Dir = dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("mrsequential: %v\n%s", err, out)
+			}
+			peak = max(peak, maxRSS(cmd))
+		}
+		seqPerRun = time.Since(start) / time.Duration(b.N)
+		b.ReportMetric(float64(peak)/1024, "peak-MB")
+	})
+	for _, n := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("workers=%d", n), func(b *testing.B) {
+			var peak int64
+			start := time.Now()
+			for b.Loop() {
+				peak = max(peak, runDistributed(b, bin, files, n))
+			}
+			if seqPerRun > 0 {
+				b.ReportMetric(float64(time.Since(start)/time.Duration(b.N))/float64(seqPerRun), "x-sequential")
+			}
+			b.ReportMetric(float64(peak)/1024, "worker-peak-MB")
+		})
+	}
+}
+
+// runDistributed runs one word count job with n worker processes and returns
+// the largest peak RSS of a worker, in KiB.
+func runDistributed(b *testing.B, bin string, files []string, n int) int64 {
+	dir := b.TempDir()
+	sock := "unix:" + filepath.Join(dir, "s")
+	coord := exec.Command(filepath.Join(bin, "mrcoordinator"), append([]string{"-addr", sock}, files...)...)
+	coord.Dir = dir
+	coord.Stderr = os.Stderr
+	if err := coord.Start(); err != nil {
+		b.Fatal(err)
+	}
+	workers := make([]*exec.Cmd, n)
+	for i := range workers {
+		w := exec.Command(filepath.Join(bin, "mrworker"), "-addr", sock, "wc")
+		w.Dir = dir
+		w.Stderr = os.Stderr
+		if err := w.Start(); err != nil {
+			b.Fatal(err)
+		}
+		workers[i] = w
+	}
+	var peak int64
+	for _, w := range workers {
+		if err := w.Wait(); err != nil {
+			b.Fatalf("mrworker: %v", err)
+		}
+		peak = max(peak, maxRSS(w))
+	}
+	if err := coord.Wait(); err != nil {
+		b.Fatalf("mrcoordinator: %v", err)
+	}
+	return peak
+}
+
+// maxRSS returns the peak resident set size of a finished process in KiB.
+func maxRSS(cmd *exec.Cmd) int64 {
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss
+	}
+	return 0
+}
