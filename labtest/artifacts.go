@@ -67,9 +67,28 @@ func runPattern(test string) string {
 	return strings.Join(parts, "/")
 }
 
-// replayCommand is the command line that replays a failure artefact.
+// replayCommand is the command line that replays a failure artefact: go
+// test of the package, or the command that ran the test through Main.
 func replayCommand(dir, pkg, test string) string {
-	return fmt.Sprintf("%s=%s go test %s -run '%s'", EnvReplay, filepath.Join(dir, ScheduleFile), relPackage(pkg), runPattern(test))
+	env := EnvReplay + "=" + filepath.Join(dir, ScheduleFile)
+	if mainArgs != nil {
+		q := make([]string, len(mainArgs))
+		for i, a := range mainArgs {
+			q[i] = shellQuote(a)
+		}
+		return env + " " + strings.Join(q, " ")
+	}
+	return fmt.Sprintf("%s go test %s -run '%s'", env, relPackage(pkg), runPattern(test))
+}
+
+var plainWord = regexp.MustCompile(`^[A-Za-z0-9_./=:,+-]+$`)
+
+// shellQuote quotes s for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	if plainWord.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // relPackage turns an import path into the ./dir form used from the

@@ -37,8 +37,9 @@ func TestFailingTestWritesScheduleAndPrintsReplayCommand(t *testing.T) {
 	s, err := labtest.LoadSchedule(filepath.Join(art, labtest.ScheduleFile))
 	require.NoError(t, err)
 	require.Equal(t, "FailPlain", s.Test)
-	require.Contains(t, out, "distlab: replay: DISTLAB_REPLAY="+filepath.Join(art, "schedule.json")+" go test ")
-	require.Contains(t, out, "-run '^FailPlain$'")
+	// Run through Main, the test is replayed by running the same program.
+	require.Equal(t, os.Args[0], s.Command[0])
+	require.Contains(t, out, "distlab: replay: DISTLAB_REPLAY="+filepath.Join(art, "schedule.json")+" "+os.Args[0])
 }
 
 func TestNonLinearizableServiceIsCaughtAndItsReplayFailsAgain(t *testing.T) {

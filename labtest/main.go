@@ -58,6 +58,10 @@ func Main(name string, stdout, stderr io.Writer, body func(t *testing.T)) int {
 	}
 }
 
+// mainArgs is the command line of a program running a body through Main,
+// recorded in schedules so that a failure can be replayed.
+var mainArgs []string
+
 // runMainChild runs body as the only test of the process and exits.
 func runMainChild(name string, body func(t *testing.T)) {
 	if body == nil {
@@ -65,6 +69,7 @@ func runMainChild(name string, body func(t *testing.T)) {
 		os.Exit(2)
 	}
 	testing.Init()
+	mainArgs = append([]string(nil), os.Args...)
 	os.Args = []string{os.Args[0], "-test.run=^" + regexp.QuoteMeta(name) + "$", "-test.v=true", "-test.timeout=0"}
 	match := func(pat, str string) (bool, error) { return regexp.MatchString(pat, str) }
 	testing.Main(match, []testing.InternalTest{{Name: name, F: func(t *testing.T) { Run(t, body) }}}, nil, nil)

@@ -69,14 +69,18 @@ const (
 // BySchedule); it may be omitted in a hand-written schedule. "servers" maps
 // each cluster's name to its number of servers. "seed", "package" and
 // "test" say which run the schedule came from; a hand-written schedule may
-// leave them out.
+// leave them out. "command" is set instead of "package" when the test ran
+// outside go test (see Main).
 type Schedule struct {
 	Version int            `json:"version"`
 	Seed    int64          `json:"seed"`
 	Package string         `json:"package,omitempty"`
 	Test    string         `json:"test,omitempty"`
 	Servers map[string]int `json:"servers,omitempty"`
-	Events  []Event        `json:"events"`
+	// Command is the command line that ran the test when it ran outside go
+	// test, through Main (e.g. ["distlab", "chaos", "-n", "5"]).
+	Command []string `json:"command,omitempty"`
+	Events  []Event  `json:"events"`
 }
 
 // An Event is one fault in a Schedule. Which fields matter depends on Kind:
@@ -234,6 +238,7 @@ func ParseSchedule(b []byte) (*Schedule, error) {
 		Package string            `json:"package"`
 		Test    string            `json:"test"`
 		Servers map[string]int    `json:"servers"`
+		Command []string          `json:"command"`
 		Events  []json.RawMessage `json:"events"`
 	}
 	dec := json.NewDecoder(strings.NewReader(string(b)))
@@ -247,7 +252,7 @@ func ParseSchedule(b []byte) (*Schedule, error) {
 	if *raw.Version != ScheduleVersion {
 		return nil, fmt.Errorf("schedule version is %d; this reader understands version %d", *raw.Version, ScheduleVersion)
 	}
-	s := &Schedule{Version: *raw.Version, Seed: raw.Seed, Package: raw.Package, Test: raw.Test, Servers: raw.Servers}
+	s := &Schedule{Version: *raw.Version, Seed: raw.Seed, Package: raw.Package, Test: raw.Test, Servers: raw.Servers, Command: raw.Command}
 	for i, r := range raw.Events {
 		var e Event
 		if err := json.Unmarshal(r, &e); err != nil {
@@ -318,7 +323,8 @@ func (s *Schedule) Marshal() ([]byte, error) {
 		Package string         `json:"package,omitempty"`
 		Test    string         `json:"test,omitempty"`
 		Servers map[string]int `json:"servers,omitempty"`
-	}{head.Version, head.Seed, head.Package, head.Test, head.Servers})
+		Command []string       `json:"command,omitempty"`
+	}{head.Version, head.Seed, head.Package, head.Test, head.Servers, head.Command})
 	if err != nil {
 		return nil, err
 	}
@@ -369,6 +375,7 @@ func (w *World) Schedule() *Schedule {
 		Package: w.pkg,
 		Test:    w.test,
 		Servers: servers,
+		Command: mainArgs,
 		Events:  append([]Event(nil), w.events...),
 	}
 }
