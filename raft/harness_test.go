@@ -11,66 +11,67 @@ import (
 
 	"distlab/labgob"
 	"distlab/labrpc"
+	"distlab/labtest"
 )
 
 // snapInterval is how often (in applied commands) the test service of a
 // snapshotting cluster calls Snapshot.
 const snapInterval = 10
 
-// harness is a Raft cluster under test: n peers on one network, a test
+// run runs a test body on the labtest harness: in virtual time, with a
+// seed, a failure schedule and artefacts on failure.
+func run(t *testing.T, body func(t *testing.T)) { labtest.Run(t, body) }
+
+// peer is one incarnation of a server of the test cluster: the Raft peer and
+// the test service reading its applyCh.
+type peer struct {
+	rf   *Raft
+	quit chan struct{} // closed by Kill to stop the reader
+}
+
+// Kill kills the Raft peer and stops its reader.
+func (p *peer) Kill() {
+	p.rf.Kill()
+	close(p.quit)
+}
+
+// harness is a Raft cluster under test: n peers in a labtest cluster, a test
 // service per peer that reads applyCh and checks what is applied, and an
 // invariant checker that watches the peers' state on the test's clock.
 type harness struct {
 	t    *testing.T
 	n    int
-	net  *labrpc.Network
+	w    *labtest.World
+	c    *labtest.Cluster[*peer]
 	rng  *rand.Rand
 	snap bool // the services snapshot every snapInterval commands
 
-	mu        sync.Mutex
-	rafts     []*Raft
-	saved     []*Persister
-	endnames  [][]string
-	connected []bool
-	quit      []chan struct{} // closed to stop server i's reader
-	readers   sync.WaitGroup
-	logs      []map[int]interface{} // commands applied by each server, by index
-	applied   []int                 // last index applied by each server
-	maxIndex  int
-	failures  []string // violations found off the test goroutine
+	mu       sync.Mutex
+	logs     []map[int]interface{} // commands applied by each server, by index
+	applied  []int                 // last index applied by each server
+	maxIndex int
+	failures []string // violations found off the test goroutine
 
-	inv    *invariants
-	start  time.Time
-	rpcs0  int
-	bytes0 int64
-	t0     time.Time
+	inv *invariants
 }
 
 func newHarness(t *testing.T, n int, reliable, snap bool) *harness {
 	h := &harness{
-		t:         t,
-		n:         n,
-		net:       labrpc.MakeNetwork(),
-		snap:      snap,
-		rafts:     make([]*Raft, n),
-		saved:     make([]*Persister, n),
-		endnames:  make([][]string, n),
-		connected: make([]bool, n),
-		quit:      make([]chan struct{}, n),
-		logs:      make([]map[int]interface{}, n),
-		applied:   make([]int, n),
-		start:     time.Now(),
+		t:       t,
+		n:       n,
+		w:       labtest.WorldOf(t),
+		snap:    snap,
+		logs:    make([]map[int]interface{}, n),
+		applied: make([]int, n),
 	}
-	seed := h.net.Seed()
-	h.rng = rand.New(rand.NewPCG(uint64(seed), 0x5eed))
-	h.net.Reliable(reliable)
-	h.net.LongDelays(true)
-	for i := 0; i < n; i++ {
+	h.rng = h.w.Rand()
+	for i := range h.logs {
 		h.logs[i] = map[int]interface{}{}
-		h.start1(i)
 	}
-	for i := 0; i < n; i++ {
-		h.connect(i)
+	h.c = labtest.NewCluster(t, n, h.startPeer)
+	h.c.LongDelays(true)
+	if !reliable {
+		h.c.Reliable(false)
 	}
 	h.inv = startInvariants(h)
 	t.Cleanup(h.cleanup)
@@ -79,11 +80,6 @@ func newHarness(t *testing.T, n int, reliable, snap bool) *harness {
 
 func (h *harness) cleanup() {
 	h.inv.stop()
-	for i := 0; i < h.n; i++ {
-		h.crash1(i)
-	}
-	h.net.Cleanup()
-	h.readers.Wait()
 	h.checkFailures()
 }
 
@@ -95,7 +91,7 @@ func (h *harness) checkFailures() {
 	h.mu.Unlock()
 	f = append(f, h.inv.violations()...)
 	if len(f) > 0 {
-		h.t.Fatalf("seed %d: %d violation(s):\n%s", h.net.Seed(), len(f), joinLines(f))
+		h.t.Fatalf("%d violation(s):\n%s", len(f), joinLines(f))
 	}
 }
 
@@ -117,78 +113,38 @@ func (h *harness) failf(format string, args ...interface{}) {
 	h.mu.Unlock()
 }
 
-// crash1 kills server i, keeping (a copy of) its persisted state.
-func (h *harness) crash1(i int) {
-	h.disconnect(i)
-	h.net.DeleteServer(i)
-	h.mu.Lock()
-	if h.saved[i] != nil {
-		// The successor gets a copy, so nothing the dead peer still does can
-		// reach the new one's storage.
-		h.saved[i] = h.saved[i].Copy()
-	}
-	rf := h.rafts[i]
-	h.rafts[i] = nil
-	q := h.quit[i]
-	h.quit[i] = nil
-	h.mu.Unlock()
-	if rf != nil {
-		rf.Kill()
-	}
-	if q != nil {
-		close(q)
-	}
-}
+// crash1 kills server i, keeping its persisted state.
+func (h *harness) crash1(i int) { h.c.Crash(i) }
 
-// start1 starts (or restarts) server i from its persisted state. It is not
-// connected until connect(i).
-func (h *harness) start1(i int) {
-	h.crash1(i)
-	h.endnames[i] = make([]string, h.n)
-	ends := make([]*labrpc.ClientEnd, h.n)
-	for j := 0; j < h.n; j++ {
-		h.endnames[i][j] = fmt.Sprintf("e%d-%d-%d", i, j, h.rng.Int64())
-		ends[j] = h.net.MakeEnd(h.endnames[i][j])
-		h.net.Connect(h.endnames[i][j], j)
-	}
+// start1 restarts server i from its persisted state (crashing it first if
+// it runs). It keeps its connection state.
+func (h *harness) start1(i int) { h.c.Restart(i) }
+
+// startPeer is the cluster's StartFunc: it makes server i's Raft peer from
+// the persister and starts its test service, which first restores the
+// snapshot the persister holds.
+func (h *harness) startPeer(ends []*labrpc.ClientEnd, i int, ps *Persister) (*peer, []any) {
 	h.mu.Lock()
-	if h.saved[i] == nil {
-		h.saved[i] = MakePersister()
-	} else {
-		h.saved[i] = h.saved[i].Copy()
-	}
-	ps := h.saved[i]
 	h.applied[i] = 0
 	h.logs[i] = map[int]interface{}{}
 	if s := ps.ReadSnapshot(); len(s) > 0 {
 		idx, cmds, err := decodeSnapshot(s)
 		if err != nil {
-			h.mu.Unlock()
-			h.t.Fatalf("S%d: restart: %v", i, err)
+			h.failures = append(h.failures, fmt.Sprintf("S%d: restart: %v", i, err))
+		} else {
+			h.installSnapLocked(i, idx, cmds)
 		}
-		h.installSnapLocked(i, idx, cmds)
 	}
 	h.mu.Unlock()
-
 	applyCh := make(chan ApplyMsg)
-	rf := Make(ends, i, ps, applyCh)
-	q := make(chan struct{})
-	h.mu.Lock()
-	h.rafts[i] = rf
-	h.quit[i] = q
-	h.mu.Unlock()
-	h.readers.Add(1)
-	go h.reader(i, rf, applyCh, q)
-
-	srv := labrpc.MakeServer()
-	srv.AddService(labrpc.MakeService(rf))
-	h.net.AddServer(i, srv)
+	p := &peer{rf: Make(ends, i, ps, applyCh), quit: make(chan struct{})}
+	go h.reader(i, p.rf, applyCh, p.quit)
+	return p, []any{p.rf}
 }
 
 // reader is server i's test service: it checks and records what the peer
 // applies, and snapshots every snapInterval commands when h.snap is set.
 func (h *harness) reader(i int, rf *Raft, applyCh chan ApplyMsg, quit chan struct{}) {
-	defer h.readers.Done()
 	for {
 		var m ApplyMsg
 		select {
@@ -304,34 +260,22 @@ func sameCommand(a, b interface{}) bool {
 }
 
 // connect attaches server i to the network.
-func (h *harness) connect(i int) {
-	h.connected[i] = true
-	for j := 0; j < h.n; j++ {
-		if h.connected[j] {
-			h.net.Enable(h.endnames[i][j], true)
-			h.net.Enable(h.endnames[j][i], true)
-		}
-	}
-}
+func (h *harness) connect(i int) { h.c.Connect(i) }
 
 // disconnect detaches server i from the network.
-func (h *harness) disconnect(i int) {
-	h.connected[i] = false
-	for j := 0; j < h.n; j++ {
-		if h.endnames[i] != nil {
-			h.net.Enable(h.endnames[i][j], false)
-		}
-		if h.endnames[j] != nil {
-			h.net.Enable(h.endnames[j][i], false)
-		}
+func (h *harness) disconnect(i int) { h.c.Disconnect(i) }
+
+// raft returns server i's peer, or nil if it is crashed.
+func (h *harness) raft(i int) *Raft {
+	// A server being restarted is alive before its peer exists.
+	if p, ok := h.c.Server(i); ok && p != nil {
+		return p.rf
 	}
+	return nil
 }
 
-func (h *harness) raft(i int) *Raft {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.rafts[i]
-}
+// isConnected reports whether server i runs and is connected.
+func (h *harness) isConnected(i int) bool { return h.c.Alive(i) && h.c.Connected(i) }
 
 // checkOneLeader waits until exactly one connected server leads in the
 // latest term with a leader, and returns it.
@@ -341,7 +285,7 @@ func (h *harness) checkOneLeader() int {
 		time.Sleep(time.Duration(450+h.rng.IntN(100)) * time.Millisecond)
 		leaders := map[int][]int{}
 		for i := 0; i < h.n; i++ {
-			if h.connected[i] {
+			if h.isConnected(i) {
 				if rf := h.raft(i); rf != nil {
 					if term, isLeader := rf.GetState(); isLeader {
 						leaders[term] = append(leaders[term], i)
@@ -371,7 +315,7 @@ func (h *harness) checkTerms() int {
 	h.t.Helper()
 	term := -1
 	for i := 0; i < h.n; i++ {
-		if h.connected[i] {
+		if h.isConnected(i) {
 			xterm, _ := h.raft(i).GetState()
 			if term == -1 {
 				term = xterm
@@ -387,7 +331,7 @@ func (h *harness) checkTerms() int {
 func (h *harness) checkNoLeader() {
 	h.t.Helper()
 	for i := 0; i < h.n; i++ {
-		if h.connected[i] {
+		if h.isConnected(i) {
 			if _, isLeader := h.raft(i).GetState(); isLeader {
 				h.t.Fatalf("S%d believes it leads, but it should be cut off from a majority", i)
 			}
@@ -498,26 +442,21 @@ func (h *harness) tryOne(cmd interface{}, expected int, retry bool) (int, error)
 	return -1, fmt.Errorf("command %v was not applied by %d peers within 10s", cmd, expected)
 }
 
-func (h *harness) rpcTotal() int      { return h.net.GetTotalCount() }
-func (h *harness) rpcCount(i int) int { return h.net.GetCount(i) }
-func (h *harness) bytesTotal() int64  { return h.net.GetTotalBytes() }
+func (h *harness) rpcTotal() int      { return h.w.RPCs() }
+func (h *harness) rpcCount(i int) int { return h.c.RPCCount(i) }
+func (h *harness) bytesTotal() int64  { return h.w.Bytes() }
+
+// logSize returns the largest persisted Raft state of any server.
 func (h *harness) logSize() int {
 	m := 0
 	for i := 0; i < h.n; i++ {
-		h.mu.Lock()
-		ps := h.saved[i]
-		h.mu.Unlock()
-		if s := ps.RaftStateSize(); s > m {
-			m = s
-		}
+		m = max(m, h.c.Persister(i).RaftStateSize())
 	}
 	return m
 }
 
-func (h *harness) isConnected(i int) bool { return h.connected[i] }
-
-func (h *harness) setReliable(yes bool)       { h.net.Reliable(yes) }
-func (h *harness) setLongReordering(yes bool) { h.net.LongReordering(yes) }
+func (h *harness) setReliable(yes bool)       { h.c.Reliable(yes) }
+func (h *harness) setLongReordering(yes bool) { h.c.LongReordering(yes) }
 
 // childRand returns a generator for a goroutine of the test, drawn from the
 // test's seed.

@@ -1,13 +1,6 @@
 package raft
 
-import (
-	"testing"
-	"testing/synctest"
-)
-
-func run(t *testing.T, body func(t *testing.T)) {
-	synctest.Test(t, body)
-}
+import "testing"
 
 func TestQuickElectionAgreementPersistSnapshot(t *testing.T) {
 	run(t, func(t *testing.T) {
