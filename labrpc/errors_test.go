@@ -172,3 +172,23 @@ func TestFaultSettingsAreValidated(t *testing.T) {
 	}()
 	rn.SetFaults(&Faults{DropReply: 1.5})
 }
+
+func TestNamesMustBeComparable(t *testing.T) {
+	rn := MakeNetwork()
+	defer rn.Cleanup()
+	for _, f := range []func(){
+		func() { rn.MakeEnd([]int{1}) },
+		func() { rn.AddServer(map[int]int{}, MakeServer()) },
+		func() { rn.MakeEnd(nil) },
+	} {
+		func() {
+			defer func() {
+				r, _ := recover().(string)
+				if !strings.Contains(r, "name") {
+					t.Errorf("panicked with %q, want a message about the name", r)
+				}
+			}()
+			f()
+		}()
+	}
+}

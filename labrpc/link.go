@@ -55,6 +55,9 @@ func newRand(seed int64, h uint64) *rand.Rand {
 
 // decide draws the decisions for one call with the given settings.
 func (l *link) decide(seed int64, f *Faults, reliable, longReordering bool) decision {
+	if f == nil && reliable && !longReordering {
+		return decision{} // nothing to draw
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.rng == nil {

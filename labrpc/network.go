@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -14,7 +15,7 @@ import (
 // fault model. All its methods are safe for concurrent use.
 //
 // Calls run on their callers' goroutines; handlers run on worker goroutines
-// that end within a second of idleness, and at once on Cleanup.
+// that end after one to two seconds without work, and at once on Cleanup.
 type Network struct {
 	mu             sync.RWMutex
 	closed         bool
@@ -204,6 +205,17 @@ func (rn *Network) SetLinkFaults(endname, servername interface{}, f *Faults) {
 	rn.linkLocked(endname, servername).faults = f
 }
 
+// checkName panics unless name can be a map key, as names of ends and
+// servers must.
+func checkName(where string, name interface{}) {
+	if name == nil {
+		panic(fmt.Sprintf("labrpc.%s: a name cannot be nil; use a string or an int", where))
+	}
+	if t := reflect.TypeOf(name); !t.Comparable() {
+		panic(fmt.Sprintf("labrpc.%s(%v): a name of type %s cannot be compared; use a string or an int", where, name, t))
+	}
+}
+
 func cloneFaults(f *Faults, where string) *Faults {
 	if f == nil {
 		return nil
@@ -228,6 +240,7 @@ func (rn *Network) linkLocked(endname, servername interface{}) *link {
 // enabled: call Connect and Enable. The name may be any comparable value
 // (usually a string) and must be new.
 func (rn *Network) MakeEnd(endname interface{}) *ClientEnd {
+	checkName("MakeEnd", endname)
 	rn.mu.Lock()
 	defer rn.mu.Unlock()
 	if _, ok := rn.ends[endname]; ok {
@@ -255,6 +268,10 @@ func (rn *Network) DeleteEnd(endname interface{}) {
 // name, it is replaced: calls in flight to it fail, and their replies are
 // never delivered.
 func (rn *Network) AddServer(servername interface{}, rs *Server) {
+	checkName("AddServer", servername)
+	if rs == nil {
+		panic(fmt.Sprintf("labrpc.AddServer(%v, nil): make the server with MakeServer", servername))
+	}
 	rn.mu.Lock()
 	defer rn.mu.Unlock()
 	rn.servers[servername] = &serverSlot{srv: rs}
@@ -275,6 +292,7 @@ func (rn *Network) DeleteServer(servername interface{}) {
 // moving it to another fails its calls in flight, as a dropped connection
 // would.
 func (rn *Network) Connect(endname, servername interface{}) {
+	checkName("Connect", servername)
 	rn.mu.Lock()
 	defer rn.mu.Unlock()
 	es := rn.ends[endname]
