@@ -59,6 +59,9 @@ type vizPartition struct {
 	Lins []vizLin `json:"lins"`
 	Best int      `json:"best"` // the complete or longest linearization, -1 if none
 	OK   bool     `json:"ok"`
+	// Unknown is set when the check stopped (timeout) before deciding this
+	// partition; it is then neither OK nor has a Bad operation.
+	Unknown bool `json:"unknown"`
 	// Bad is the operation that cannot follow the best partial
 	// linearization (the one it must take before returning), or -1.
 	Bad        int    `json:"bad"`
@@ -155,7 +158,15 @@ func computeVizData(model Model, info LinearizationInfo) (*vizData, error) {
 		if err := fillLinearizations(m, part, info.partials[p], &vp, &budget, &d.Truncated); err != nil {
 			return nil, fmt.Errorf("partition %d: %w", p, err)
 		}
-		if !vp.OK {
+		if p < len(info.verdicts) && info.verdicts[p] == Unknown {
+			// The check stopped before deciding: show what it found, but
+			// claim no culprit.
+			vp.OK, vp.Unknown, vp.Bad, vp.BadState = false, true, -1, ""
+			if d.Verdict == "ok" {
+				d.Verdict = "unknown"
+			}
+		}
+		if !vp.OK && !vp.Unknown {
 			d.Verdict = "illegal"
 			// The first problem is the one that comes first in time.
 			if d.FirstBad < 0 || (vp.Bad >= 0 && (d.Partitions[d.FirstBad].Bad < 0 ||

@@ -16,6 +16,9 @@ type Explanation struct {
 type PartitionExplanation struct {
 	Operations   []Operation
 	Linearizable bool
+	// Unknown is set when the check stopped before deciding this partition
+	// (a timeout): Steps is what it had found, and CannotFollow is -1.
+	Unknown bool
 	// InitialState is DescribeState of the model's initial state.
 	InitialState string
 	// Steps is the linearization, or the longest partial linearization
@@ -57,7 +60,7 @@ func Explain(model Model, info LinearizationInfo) (e *Explanation, err error) {
 	}
 	e = &Explanation{}
 	for p, vp := range d.Partitions {
-		pe := PartitionExplanation{Operations: info.history[p], Linearizable: vp.OK, InitialState: vp.InitState,
+		pe := PartitionExplanation{Operations: info.history[p], Linearizable: vp.OK, Unknown: vp.Unknown, InitialState: vp.InitState,
 			CannotFollow: vp.Bad, PendingNeverTookEffect: vp.PendingOut}
 		if vp.Best >= 0 {
 			lin := vp.Lins[vp.Best]

@@ -275,3 +275,23 @@ func TestFirstProblemIsTheOneThatComesFirstInTime(t *testing.T) {
 		t.Errorf("first problem in partition %d, want 1 (its stale get returns at 13, the other's at 53)", d.FirstBad)
 	}
 }
+
+func TestVisualizeClaimsNoCulpritInAnUndecidedPartition(t *testing.T) {
+	info := illegalKVInfo(t)
+	info.verdicts = []CheckResult{Unknown, Ok}
+	d, err := computeVizData(vkModel, info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := d.Partitions[0]; d.Verdict != "unknown" || d.FirstBad != -1 || !x.Unknown || x.OK || x.Bad != -1 {
+		t.Errorf("verdict %q first bad %d; x: unknown %v ok %v bad %d", d.Verdict, d.FirstBad, x.Unknown, x.OK, x.Bad)
+	}
+	e, err := Explain(vkModel, info)
+	if err != nil || !e.Partitions[0].Unknown || e.Partitions[0].CannotFollow != -1 || len(e.Partitions[0].Steps) != 4 {
+		t.Errorf("explanation %+v, %v", e.Partitions[0], err)
+	}
+	info.verdicts = []CheckResult{Illegal, Unknown}
+	if d, _ = computeVizData(vkModel, info); d.Verdict != "illegal" || d.FirstBad != 0 {
+		t.Errorf("an illegal partition beside an undecided one: verdict %q first bad %d", d.Verdict, d.FirstBad)
+	}
+}

@@ -34,19 +34,20 @@
   function opRef(p, i) { return D.partitions[p].ops[i]; }
 
   // ---- header -------------------------------------------------------------
-  var nOps = 0, nPending = 0, nIllegal = 0;
+  var nOps = 0, nPending = 0, nIllegal = 0, nUnknown = 0;
   D.partitions.forEach(function (part) {
     nOps += part.ops.length;
     part.ops.forEach(function (o) { if (o.e < 0) nPending++; });
-    if (!part.ok) nIllegal++;
+    if (!part.ok && !part.unknown) nIllegal++;
+    if (part.unknown) nUnknown++;
   });
   document.body.dataset.verdict = D.verdict;
   var verdict = $("verdict");
   verdict.className = "verdict " + D.verdict;
-  verdict.textContent = D.verdict === "ok" ? "LINEARIZABLE" : "NOT LINEARIZABLE";
+  verdict.textContent = { ok: "LINEARIZABLE", illegal: "NOT LINEARIZABLE", unknown: "UNKNOWN (CHECK STOPPED)" }[D.verdict];
   $("summary").textContent = plural(nOps, "operation") + (nPending ? " (" + nPending + " pending)" : "") +
     " \u00b7 " + plural(D.clients.length, "client") + " \u00b7 " + plural(D.partitions.length, "partition") +
-    (nIllegal ? " (" + nIllegal + " not linearizable)" : "") +
+    (nIllegal ? " (" + nIllegal + " not linearizable)" : "") + (nUnknown ? " (" + nUnknown + " undecided)" : "") +
     (D.annotations.length ? " \u00b7 " + plural(D.annotations.length, "annotation") : "") +
     (D.t0 ? " \u00b7 times relative to " + D.t0 : "");
   var jump = $("jump-first-problem");
@@ -55,8 +56,9 @@
 
   var chips = [];
   D.partitions.forEach(function (part, p) {
-    chips.push('<button type="button" class="partition-chip ' + (part.ok ? "ok" : "illegal") +
-      '" data-partition="' + p + '" title="' + (part.ok ? "linearizable" : "not linearizable") + '">P' + p +
+    var status = part.ok ? "ok" : part.unknown ? "unknown" : "illegal";
+    chips.push('<button type="button" class="partition-chip ' + status +
+      '" data-partition="' + p + '" title="' + { ok: "linearizable", illegal: "not linearizable", unknown: "undecided: the check stopped" }[status] + '">P' + p +
       " \u00b7 " + plural(part.ops.length, "op") + "</button>");
   });
   $("partitions").innerHTML = D.partitions.length > 1 ? chips.join("") : "";
@@ -163,7 +165,7 @@
   function shownBad() {
     if (sel.p < 0) return -1;
     var part = D.partitions[sel.p];
-    if (part.ok) return -1;
+    if (part.ok || part.unknown) return -1;
     if (sel.lin < 0 || sel.lin === part.best) return part.bad;
     return cannotFollow(sel.p, part.lins[sel.lin]);
   }
@@ -209,6 +211,10 @@
       out.push("<h2>Partition " + p + ': <span class="status-ok">linearizable</span></h2>');
       out.push('<p class="lin-note">A linearization: ' + plural(steps, "step") +
         (part.pendingOut ? "; " + plural(part.pendingOut, "pending operation") + " never took effect" : "") + ".</p>");
+    } else if (part.unknown) {
+      out.push("<h2>Partition " + p + ': <span class="status-unknown">undecided</span></h2>');
+      out.push('<p class="lin-note">The check stopped (timeout) before deciding this partition. The longest partial linearization it had found takes ' +
+        steps + " of " + plural(completed, "completed operation") + ".</p>");
     } else {
       out.push("<h2>Partition " + p + ': <span class="status-bad">not linearizable</span></h2>');
       var note = "The longest partial linearization takes " + steps + " of " + plural(completed, "completed operation") +
@@ -300,7 +306,7 @@
       return { text: "not in this partial linearization" };
     }
     if (i === part.bad) return { text: "cannot follow (partition " + p + " is not linearizable)", bad: true };
-    return { text: "partition " + p + " is " + (part.ok ? "linearizable" : "not linearizable") + "; click to show it" };
+    return { text: "partition " + p + " is " + (part.ok ? "linearizable" : part.unknown ? "undecided" : "not linearizable") + "; click to show it" };
   }
   function opDetails(p, i) {
     var o = D.partitions[p].ops[i], st = opStatus(p, i);
