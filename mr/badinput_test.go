@@ -4,10 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"distlab/labtest"
 
 	"distlab/mr"
 	"distlab/mr/apps"
@@ -112,12 +113,11 @@ func TestMakeCoordinatorRefusesImpossibleJobs(t *testing.T) {
 }
 
 func TestInputVanishingMidJobFailsTheJobWithItsName(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
 		dir := t.TempDir()
-		seed := testSeed(t)
+		seed := labtest.WorldOf(t).Seed()
 		files := genInputs(t, dir, seed, 3, 1_000)
-		net, tr := newNet(t, seed)
-		defer net.Cleanup()
+		tr := newNet(t)
 		c, err := mr.MakeCoordinatorWith(files, 2, mr.CoordinatorOptions{Transport: tr, Dir: dir})
 		require.NoError(t, err)
 		require.NoError(t, os.Remove(files[1])) // after the coordinator checked it
@@ -137,9 +137,8 @@ func TestInputVanishingMidJobFailsTheJobWithItsName(t *testing.T) {
 }
 
 func TestWorkerGivesUpWhenNoCoordinatorAnswers(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		net, tr := newNet(t, 1)
-		defer net.Cleanup()
+	labtest.Run(t, func(t *testing.T) {
+		tr := newNet(t)
 		wc := apps.WordCount()
 		start := time.Now()
 		err := mr.RunWorker(mr.WorkerOptions{Transport: tr, GiveUpAfter: 3 * time.Second}, wc.Map, wc.Reduce)
@@ -149,21 +148,20 @@ func TestWorkerGivesUpWhenNoCoordinatorAnswers(t *testing.T) {
 }
 
 func TestWorkersExitWhenTheCoordinatorIsClosed(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
 		dir := t.TempDir()
 		files := genInputs(t, dir, 1, 2, 100)
-		net, tr := newNet(t, 1)
-		defer net.Cleanup()
+		tr := newNet(t)
 		c, err := mr.MakeCoordinatorWith(files, 1, mr.CoordinatorOptions{Transport: tr, Dir: dir})
 		require.NoError(t, err)
 		// A worker whose maps never finish: it holds a task when the coordinator closes.
-		block := make(chan struct{})
+		block, entered := make(chan struct{}), make(chan struct{})
 		defer close(block)
-		slow := func(string, string) []mr.KeyValue { <-block; return nil }
+		slow := func(string, string) []mr.KeyValue { close(entered); <-block; return nil }
 		done := make(chan error)
 		idle := apps.WordCount()
 		go func() { done <- mr.RunWorker(mr.WorkerOptions{Transport: tr}, slow, idle.Reduce) }()
-		synctest.Wait() // the slow worker holds map task 0
+		<-entered // the slow worker holds map task 0
 		go func() { done <- mr.RunWorker(mr.WorkerOptions{Transport: tr}, idle.Map, idle.Reduce) }()
 		time.Sleep(time.Second) // the other worker did map task 1 and waits for work
 		require.False(t, c.Done())

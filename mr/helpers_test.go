@@ -15,7 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"distlab/labrpc"
+	"distlab/labtest"
 	"distlab/mr"
 	"distlab/mr/apps"
 )
@@ -115,8 +115,8 @@ func snapshot(dir string) map[string]string {
 	return m
 }
 
-// job describes an in-process run: a coordinator and workers on a labrpc
-// network, inside the caller's synctest bubble.
+// job describes an in-process run: a coordinator and workers on the test's
+// labrpc network, inside labtest.Run.
 type job struct {
 	app     apps.App
 	files   []string
@@ -128,7 +128,6 @@ type job struct {
 	restart bool
 	// unreliable loses and delays messages as labrpc's classic unreliable network.
 	unreliable bool
-	seed       int64
 }
 
 // result is what a job observed.
@@ -151,10 +150,8 @@ type result struct {
 func (j job) run(t *testing.T) result {
 	t.Helper()
 	start := time.Now()
-	net := labrpc.MakeNetwork()
-	net.SetSeed(j.seed)
+	net := labtest.WorldOf(t).Network()
 	net.Reliable(!j.unreliable)
-	defer net.Cleanup()
 	tr := mr.Labrpc(net, "coordinator")
 	c, err := mr.MakeCoordinatorWith(j.files, j.nReduce, mr.CoordinatorOptions{Transport: tr, Dir: j.dir})
 	require.NoError(t, err)
@@ -231,13 +228,11 @@ func cutLine(line string) (key, value string, ok bool) {
 	return strings.Cut(strings.TrimSuffix(line, "\n"), " ")
 }
 
-// newNet returns a reliable labrpc network and the transport of a
-// coordinator on it.
-func newNet(t *testing.T, seed int64) (*labrpc.Network, mr.Transport) {
+// newNet returns the transport of a coordinator on the test's labrpc
+// network (which labtest.Run cleans up).
+func newNet(t *testing.T) mr.Transport {
 	t.Helper()
-	net := labrpc.MakeNetwork()
-	net.SetSeed(seed)
-	return net, mr.Labrpc(net, "coordinator")
+	return mr.Labrpc(labtest.WorldOf(t).Network(), "coordinator")
 }
 
 func newRand(seed int64) *rand.Rand { return rand.New(rand.NewPCG(uint64(seed), 2)) }

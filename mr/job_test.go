@@ -4,26 +4,28 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"distlab/labtest"
 
 	"distlab/mr"
 	"distlab/mr/apps"
 )
 
-// Each test runs a whole job in process, in a synctest bubble: workers are
-// goroutines, the network is labrpc, and time is virtual, so the ten-second
-// re-assignment and the apps' sleeps cost no wall time.
+// Each test runs a whole job in process under labtest.Run: workers are
+// goroutines, the network is labrpc, and time is virtual (unless
+// DISTLAB_REALTIME=1), so the ten-second re-assignment and the apps' sleeps
+// cost no wall time.
 
 func TestWordCountMatchesSequential(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
 		dir := t.TempDir()
-		seed := testSeed(t)
+		seed := labtest.WorldOf(t).Seed()
 		files := genInputs(t, dir, seed, 8, 40_000)
 		app := apps.WordCount()
-		res := job{app: app, files: files, dir: dir, nReduce: 10, workers: 3, seed: seed}.run(t)
+		res := job{app: app, files: files, dir: dir, nReduce: 10, workers: 3}.run(t)
 		require.NoError(t, res.err)
 		require.Empty(t, res.workerErrs)
 		want := reference(t, app, files)
@@ -44,46 +46,46 @@ func TestWordCountMatchesSequential(t *testing.T) {
 }
 
 func TestIndexerMatchesSequential(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
 		dir := t.TempDir()
-		seed := testSeed(t)
+		seed := labtest.WorldOf(t).Seed()
 		files := genInputs(t, dir, seed, 6, 20_000)
 		app := apps.Indexer()
-		res := job{app: app, files: files, dir: dir, nReduce: 7, workers: 2, seed: seed}.run(t)
+		res := job{app: app, files: files, dir: dir, nReduce: 7, workers: 2}.run(t)
 		require.NoError(t, res.err)
 		require.Equal(t, reference(t, app, files), outputs(t, dir))
 	})
 }
 
 func TestWordCountCorrectOnUnreliableNetwork(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
 		dir := t.TempDir()
-		seed := testSeed(t)
+		seed := labtest.WorldOf(t).Seed()
 		files := genInputs(t, dir, seed, 5, 10_000)
 		app := apps.WordCount()
-		res := job{app: app, files: files, dir: dir, nReduce: 4, workers: 3, unreliable: true, seed: seed}.run(t)
+		res := job{app: app, files: files, dir: dir, nReduce: 4, workers: 3, unreliable: true}.run(t)
 		require.NoError(t, res.err)
 		require.Equal(t, reference(t, app, files), outputs(t, dir))
 	})
 }
 
 func TestMapsRunInParallel(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
 		dir := t.TempDir()
-		seed := testSeed(t)
+		seed := labtest.WorldOf(t).Seed()
 		files := genInputs(t, dir, seed, 8, 100)
-		res := job{app: apps.MapTiming(dir), files: files, dir: dir, nReduce: 1, workers: 2, seed: seed}.run(t)
+		res := job{app: apps.MapTiming(dir), files: files, dir: dir, nReduce: 1, workers: 2}.run(t)
 		require.NoError(t, res.err)
 		require.Equal(t, []string{"parallel 2\n"}, outputs(t, dir), "two workers should run maps at the same time")
 	})
 }
 
 func TestReducesRunInParallel(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
 		dir := t.TempDir()
-		seed := testSeed(t)
+		seed := labtest.WorldOf(t).Seed()
 		files := genInputs(t, dir, seed, 2, 100)
-		res := job{app: apps.ReduceTiming(dir), files: files, dir: dir, nReduce: 10, workers: 2, seed: seed}.run(t)
+		res := job{app: apps.ReduceTiming(dir), files: files, dir: dir, nReduce: 10, workers: 2}.run(t)
 		require.NoError(t, res.err)
 		lines := outputs(t, dir)
 		require.Len(t, lines, 10, "one line per key a..j")
@@ -99,23 +101,23 @@ func TestReducesRunInParallel(t *testing.T) {
 }
 
 func TestEachMapRunsOnceWithoutCrashes(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
 		dir := t.TempDir()
-		seed := testSeed(t)
+		seed := labtest.WorldOf(t).Seed()
 		files := genInputs(t, dir, seed, 8, 100)
-		res := job{app: apps.JobCount(dir), files: files, dir: dir, nReduce: 1, workers: 4, seed: seed}.run(t)
+		res := job{app: apps.JobCount(dir), files: files, dir: dir, nReduce: 1, workers: 4}.run(t)
 		require.NoError(t, res.err)
 		require.Equal(t, []string{"a 8\n"}, outputs(t, dir), "8 input files: 8 map calls, no more")
 	})
 }
 
 func TestNoOutputChangesAfterFirstWorkerExits(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
 		dir := t.TempDir()
-		seed := testSeed(t)
+		seed := labtest.WorldOf(t).Seed()
 		files := genInputs(t, dir, seed, 8, 100)
 		app := apps.EarlyExit()
-		res := job{app: app, files: files, dir: dir, nReduce: 5, workers: 3, seed: seed}.run(t)
+		res := job{app: app, files: files, dir: dir, nReduce: 5, workers: 3}.run(t)
 		require.NoError(t, res.err)
 		final := snapshot(dir)
 		require.Len(t, final, 5)
@@ -126,13 +128,13 @@ func TestNoOutputChangesAfterFirstWorkerExits(t *testing.T) {
 }
 
 func TestCrashingWorkersStillProduceReferenceOutput(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
 		dir := t.TempDir()
-		seed := testSeed(t)
+		seed := labtest.WorldOf(t).Seed()
 		files := genInputs(t, dir, seed, 8, 2_000)
 		res := job{
 			app: apps.Crash(uint64(seed), apps.ExitGoroutine), files: files, dir: dir,
-			nReduce: 10, workers: 3, restart: true, seed: seed,
+			nReduce: 10, workers: 3, restart: true,
 		}.run(t)
 		require.NoError(t, res.err)
 		require.Equal(t, reference(t, apps.NoCrash(), files), outputs(t, dir))
@@ -143,22 +145,22 @@ func TestCrashingWorkersStillProduceReferenceOutput(t *testing.T) {
 }
 
 func TestSlowWorkersTaskIsReassignedAfterTimeout(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
 		dir := t.TempDir()
-		seed := testSeed(t)
+		seed := labtest.WorldOf(t).Seed()
 		files := genInputs(t, dir, seed, 1, 1_000)
 		// One worker stalls forever on the only map task (until the test ends).
-		release := make(chan struct{})
+		release, entered := make(chan struct{}), make(chan struct{})
 		stalled := apps.WordCount()
 		stall := stalled.Map
-		stalled.Map = func(f, s string) []mr.KeyValue { <-release; return stall(f, s) }
+		stalled.Map = func(f, s string) []mr.KeyValue { close(entered); <-release; return stall(f, s) }
 		start := time.Now()
-		net, tr := newNet(t, seed)
+		tr := newNet(t)
 		c, err := mr.MakeCoordinatorWith(files, 2, mr.CoordinatorOptions{Transport: tr, Dir: dir})
 		require.NoError(t, err)
 		stuck := make(chan error)
 		go func() { stuck <- mr.RunWorker(mr.WorkerOptions{Transport: tr}, stalled.Map, stalled.Reduce) }()
-		synctest.Wait() // the stalled worker holds the map task
+		<-entered // the stalled worker holds the map task
 		healthy := make(chan error)
 		wc := apps.WordCount()
 		go func() { healthy <- mr.RunWorker(mr.WorkerOptions{Transport: tr}, wc.Map, wc.Reduce) }()
@@ -173,6 +175,5 @@ func TestSlowWorkersTaskIsReassignedAfterTimeout(t *testing.T) {
 		require.NoError(t, <-stuck)
 		require.Equal(t, before, snapshot(dir))
 		c.Close()
-		net.Cleanup()
 	})
 }
