@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"distlab/porcupine"
+	"distlab/porcupine/models"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/ with the current output")
@@ -110,5 +113,40 @@ func TestCheckWritesTheVisualisation(t *testing.T) {
 	status = Run([]string{"-html", filepath.Join(t.TempDir(), "missing", "dir", "x.html"), "testdata/kv-ok.edn"}, Env{Stdout: &stdout, Stderr: &stderr})
 	if status != ExitOther || !strings.Contains(stderr.String(), "writing the visualisation") {
 		t.Errorf("unwritable -html: status %d, stderr %s", status, stderr.String())
+	}
+}
+
+// TestCheckReadsHistoriesThatNewHistoryWrites checks the round trip the
+// harness relies on: operations with the models' own types, written with
+// porcupine.NewHistory, are read back and checked by the command.
+func TestCheckReadsHistoriesThatNewHistoryWrites(t *testing.T) {
+	ops := []porcupine.Operation{
+		{ClientId: 0, Input: models.KvInput{Op: models.OpPut, Key: "k", Value: "a"}, Call: 0, Output: models.KvOutput{}, Return: 10},
+		{ClientId: 1, Input: models.KvInput{Op: models.OpAppend, Key: "k", Value: "b"}, Call: 5, Return: porcupine.NoReturn},
+		{ClientId: 2, Input: models.KvInput{Op: models.OpGet, Key: "k"}, Call: 20, Output: models.KvOutput{Value: "a"}, Return: 30},
+		{ClientId: 2, Input: models.KvInput{Op: models.OpGet, Key: "k"}, Call: 40, Output: models.KvOutput{Value: "ab"}, Return: 50},
+	}
+	for _, tc := range []struct {
+		name   string
+		ops    []porcupine.Operation
+		status int
+	}{
+		{"pending append takes effect late", ops, ExitOK},
+		{"then a stale read", append(ops[:4:4], porcupine.Operation{ClientId: 3, Input: models.KvInput{Op: models.OpGet, Key: "k"}, Call: 60, Output: models.KvOutput{Value: "a"}, Return: 70}), ExitIllegal},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, err := porcupine.NewHistory("kv", tc.ops, []porcupine.Annotation{{Tag: "net", Start: 3, End: 25, Description: "partition"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "history.json")
+			if err := porcupine.WriteHistoryFile(path, h); err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			if status := Run([]string{path}, Env{Stdout: &stdout, Stderr: &stderr}); status != tc.status {
+				t.Errorf("exit status %d, want %d\n%s%s", status, tc.status, stdout.String(), stderr.String())
+			}
+		})
 	}
 }
