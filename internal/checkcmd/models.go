@@ -50,6 +50,9 @@ func decodeStrict(data []byte, v any) error {
 
 // opCode reads an operation name ("get") or its number (0) from raw.
 func opCode(raw json.RawMessage, names []string) (uint8, error) {
+	if raw == nil {
+		return 0, fmt.Errorf(`missing "op"; expected one of %s`, strings.Join(names, ", "))
+	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err == nil {
 		for i, n := range names {
@@ -80,9 +83,6 @@ func init() {
 			}
 			if err := decodeStrict(input, &in); err != nil {
 				return nil, nil, fmt.Errorf("input %s: %w", input, err)
-			}
-			if in.Op == nil {
-				return nil, nil, fmt.Errorf(`input %s: missing "op"`, input)
 			}
 			op, err := opCode(in.Op, []string{"get", "put", "append"})
 			if err != nil {
