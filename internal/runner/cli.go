@@ -222,6 +222,10 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer, progr
 		c.o.Progress = progress
 	}
 	rep, err := Run(ctx, c.o)
+	if err != nil && rep == nil && ctx.Err() != nil {
+		fmt.Fprintln(stderr, "distlab test: interrupted before any test ran")
+		return 130
+	}
 	if err != nil && (rep == nil || c.o.ListOnly || errors.Is(err, ErrNoTests)) {
 		fmt.Fprintf(stderr, "distlab test: %v\n", err)
 		if errors.Is(err, ErrUnknownPackage) || errors.Is(err, ErrNoTests) {

@@ -13,10 +13,12 @@
 // reads from a run's output, tolerantly: a line mentioning "distlab" with
 // "virtual=<duration>" gives the virtual time the test took; "seed=<n>" (or
 // DISTLAB_SEED=<n>) the seed it used; "artifacts: <path>" (or "artifacts=",
-// "artefacts") the folder of a failure's artefacts. For example
+// "artefacts") the folder of a failure's artefacts; "distlab: replay: <cmd>"
+// the command that replays it. labtest prints, for example,
 //
-//	distlab: TestBasicAgree passed seed=42 virtual=12.5s
-//	distlab: artifacts: /tmp/distlab-TestBasicAgree-42
+//	distlab: virtual=12.5s wall=48ms rpcs=1834 bytes=201377 seed=8172635
+//	distlab: artifacts=/tmp/distlab-TestX-123/
+//	distlab: replay: DISTLAB_REPLAY=/tmp/distlab-TestX-123/schedule.json go test ./raft -run '^TestX$'
 //
 // Failing runs keep their full output in the output folder, with the command
 // that reproduces them. Results can be written as go test -json events, as

@@ -34,11 +34,13 @@ type harnessInfo struct {
 	Virtual    time.Duration
 	HasVirtual bool
 	Artifacts  string
+	Replay     string
 }
 
 var (
 	seedRe      = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(?:distlab_)?seed[=:]\s*(-?[0-9]+)`)
 	virtualRe   = regexp.MustCompile(`(?i)(?:^|[^a-z0-9_])virtual[=:]\s*([0-9][0-9.]*(?:ns|us|µs|ms|s|m|h)(?:[0-9.]+(?:ns|us|µs|ms|s|m|h))*)`)
+	replayRe    = regexp.MustCompile(`(?i)distlab: replay:\s*(\S.*?)\s*$`)
 	artifactsRe = regexp.MustCompile(`(?i)(?:^|[^a-z0-9_])art[ei]facts?(?: folder| dir(?:ectory)?)?\s*[=:]\s*(\S+)`)
 )
 
@@ -57,6 +59,10 @@ func (h *harnessInfo) scanHarnessLine(line string) {
 				h.Virtual, h.HasVirtual = d, true
 			}
 		}
+	}
+	if m := replayRe.FindStringSubmatch(line); m != nil {
+		h.Replay = m[1]
+		return
 	}
 	if m := artifactsRe.FindStringSubmatch(line); m != nil {
 		h.Artifacts = strings.TrimRight(m[1], ".,;")

@@ -21,6 +21,11 @@ func TestHarnessLinesGiveSeedVirtualTimeAndArtifacts(t *testing.T) {
 			harnessInfo{Seed: "99", Artifacts: "/tmp/x"}},
 		{[]string{"virtual=3s without the word"}, harnessInfo{}},
 		{[]string{"reseed=5 presumed=3 artifactsXYZ"}, harnessInfo{}},
+		{[]string{"    run.go:106: distlab: virtual=1h0m2.5s wall=48ms rpcs=1834 bytes=201377 seed=8172635",
+			"    run.go:112: distlab: artifacts=/tmp/distlab-TestX-123/",
+			"    run.go:113: distlab: replay: DISTLAB_REPLAY=/tmp/distlab-TestX-123/schedule.json go test ./raft -run '^TestX$'"},
+			harnessInfo{Seed: "8172635", Virtual: time.Hour + 2500*time.Millisecond, HasVirtual: true, Artifacts: "/tmp/distlab-TestX-123/",
+				Replay: "DISTLAB_REPLAY=/tmp/distlab-TestX-123/schedule.json go test ./raft -run '^TestX$'"}},
 		{[]string{"distlab: artifact folder: /tmp/y", "distlab: virtual=2s", "distlab: virtual=3s"},
 			harnessInfo{Artifacts: "/tmp/y", Virtual: 3 * time.Second, HasVirtual: true}},
 	} {

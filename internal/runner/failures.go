@@ -30,7 +30,11 @@ func saveFailure(o Options, r *Result) error {
 	if r.Artifacts != "" {
 		fmt.Fprintf(&b, "# artifacts: %s\n", r.Artifacts)
 	}
-	fmt.Fprintf(&b, "# reproduce: %s\n\n", Reproduce(r, o.Race))
+	fmt.Fprintf(&b, "# reproduce: %s\n", Reproduce(r, o.Race))
+	if r.Replay != "" {
+		fmt.Fprintf(&b, "# replay: %s\n", r.Replay)
+	}
+	b.WriteString("\n")
 	b.WriteString(r.Output)
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		return fmt.Errorf("keeping the output of a failed run: %w", err)

@@ -36,10 +36,12 @@ func TestPass(t *testing.T) {
 	fmt.Println("distlab: TestPass passed virtual=1.5s")
 }
 
+// TestFail prints what labtest prints for a failure.
 func TestFail(t *testing.T) {
-	fmt.Printf("distlab: seed=%d\n", 20+iteration(t))
-	fmt.Println("distlab: artifacts: /tmp/fixture-artifacts")
-	t.Fatal("always fails")
+	t.Error("always fails")
+	t.Logf("distlab: virtual=2m0.5s wall=3ms rpcs=10 bytes=100 seed=%d", 20+iteration(t))
+	t.Log("distlab: artifacts=/tmp/fixture-artifacts/")
+	t.Log("distlab: replay: DISTLAB_REPLAY=/tmp/fixture-artifacts/schedule.json go test . -run '^TestFail$'")
 }
 
 func TestSometimes(t *testing.T) {

@@ -75,7 +75,7 @@ func (p *ttyProgress) Building(pkg string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.clear()
-	fmt.Fprintf(p.w, "building %s ...", pkg)
+	fmt.Fprintf(p.w, "\x1b[2Kbuilding %s ...", pkg)
 	p.w.Write([]byte("\r"))
 }
 

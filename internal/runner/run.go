@@ -26,6 +26,7 @@ type Result struct {
 	HasVirtual bool
 	Seed       string // as the harness printed it, "" if it did not
 	Artifacts  string // the harness's artefact folder, "" if none
+	Replay     string // the harness's command to replay the failure, "" if none
 	// Output is the run's whole output, kept for failing runs only.
 	Output string
 	// LogFile is where a failing run's output was saved.
@@ -134,7 +135,7 @@ func runOnce(ctx context.Context, s runSpec, events func([]byte)) (*Result, erro
 		out.WriteString(stderr.String())
 	}
 	r.Status = verdict
-	r.Seed, r.Artifacts = info.Seed, info.Artifacts
+	r.Seed, r.Artifacts, r.Replay = info.Seed, info.Artifacts, info.Replay
 	r.Virtual, r.HasVirtual = info.Virtual, info.HasVirtual
 	if verdict == Fail {
 		r.Output = out.String()

@@ -178,7 +178,10 @@ func schedule(pkgs []*Package, tests []*Summary) []job {
 
 // execute runs the jobs o.Parallel at a time until they are done or ctx is
 // cancelled, and records each result in its test's Summary.
-func execute(ctx context.Context, o Options, t2j string, jobs []job) error {
+func execute(parent context.Context, o Options, t2j string, jobs []job) error {
+	// A run that cannot even start stops the others: they would fail alike.
+	ctx, stop := context.WithCancel(parent)
+	defer stop()
 	var eventsMu sync.Mutex
 	var emit func([]byte)
 	if o.EventsOut != nil {
@@ -226,8 +229,9 @@ func execute(ctx context.Context, o Options, t2j string, jobs []job) error {
 	var firstErr error
 	for d := range results {
 		if d.err != nil {
-			if ctx.Err() == nil && firstErr == nil {
+			if parent.Err() == nil && firstErr == nil {
 				firstErr = d.err
+				stop()
 			}
 			continue
 		}

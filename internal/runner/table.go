@@ -85,6 +85,9 @@ func writeFailures(w io.Writer, rep *Report, race bool) {
 			}
 			fmt.Fprintf(w, "  %s run %d%s\n", s.Test, r.Iteration, failureDetails(r))
 			fmt.Fprintf(w, "      %s\n", Reproduce(r, race))
+			if r.Replay != "" {
+				fmt.Fprintf(w, "      %s\n", r.Replay)
+			}
 		}
 	}
 	if !first {
