@@ -1,20 +1,21 @@
-package raft
+package raft_test
 
 import (
-	"fmt"
 	"testing"
 	"time"
+
+	"distlab/raft/rafttest"
 )
 
 func TestCommandsAgreedByAllPeersAtSuccessiveIndices(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 3
-		h := newHarness(t, n, true, false)
+		h := rafttest.New(t, n, rafttest.Config{})
 		for index := 1; index <= 3; index++ {
-			if nd, _ := h.nCommitted(index); nd > 0 {
+			if nd, _ := h.NCommitted(index); nd > 0 {
 				t.Fatalf("%d peers applied index %d before Start", nd, index)
 			}
-			if got := h.one(index*100, n, false); got != index {
+			if got := h.One(index*100, n, false); got != index {
 				t.Fatalf("command got index %d, want %d", got, index)
 			}
 		}
@@ -24,18 +25,18 @@ func TestCommandsAgreedByAllPeersAtSuccessiveIndices(t *testing.T) {
 func TestEachCommandSentAboutOncePerFollower(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 3
-		h := newHarness(t, n, true, false)
-		h.one(99, n, false)
-		bytes0 := h.bytesTotal()
+		h := rafttest.New(t, n, rafttest.Config{})
+		h.One(99, n, false)
+		bytes0 := h.Bytes()
 		sent := int64(0)
 		for index := 2; index < 12; index++ {
-			cmd := h.randString(5000)
-			if got := h.one(cmd, n, false); got != index {
+			cmd := h.RandString(5000)
+			if got := h.One(cmd, n, false); got != index {
 				t.Fatalf("command got index %d, want %d", got, index)
 			}
 			sent += int64(len(cmd))
 		}
-		got := h.bytesTotal() - bytes0
+		got := h.Bytes() - bytes0
 		if want := int64(n)*sent + 50000; got > want {
 			t.Fatalf("%d bytes sent for %d bytes of commands; want at most %d", got, sent, want)
 		}
@@ -46,18 +47,18 @@ func TestEachCommandSentAboutOncePerFollower(t *testing.T) {
 func TestAgreementDespiteFollowerFailures(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 3
-		h := newHarness(t, n, true, false)
-		h.one(101, n, false)
-		leader1 := h.checkOneLeader()
-		h.disconnect((leader1 + 1) % n)
-		h.one(102, n-1, false)
+		h := rafttest.New(t, n, rafttest.Config{})
+		h.One(101, n, false)
+		leader1 := h.CheckOneLeader()
+		h.Disconnect((leader1 + 1) % n)
+		h.One(102, n-1, false)
 		time.Sleep(electionTimeout)
-		h.one(103, n-1, false)
+		h.One(103, n-1, false)
 
-		leader2 := h.checkOneLeader()
-		h.disconnect((leader2 + 1) % n)
-		h.disconnect((leader2 + 2) % n)
-		index, _, ok := h.raft(leader2).Start(104)
+		leader2 := h.CheckOneLeader()
+		h.Disconnect((leader2 + 1) % n)
+		h.Disconnect((leader2 + 2) % n)
+		index, _, ok := h.Raft(leader2).Start(104)
 		if !ok {
 			t.Fatalf("leader S%d rejected Start", leader2)
 		}
@@ -65,7 +66,7 @@ func TestAgreementDespiteFollowerFailures(t *testing.T) {
 			t.Fatalf("command got index %d, want 4", index)
 		}
 		time.Sleep(2 * electionTimeout)
-		if nd, _ := h.nCommitted(index); nd > 0 {
+		if nd, _ := h.NCommitted(index); nd > 0 {
 			t.Fatalf("%d peers applied index %d without a majority", nd, index)
 		}
 	})
@@ -74,21 +75,21 @@ func TestAgreementDespiteFollowerFailures(t *testing.T) {
 func TestAgreementAfterLeaderFailures(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 3
-		h := newHarness(t, n, true, false)
-		h.one(101, n, false)
-		leader1 := h.checkOneLeader()
-		h.disconnect(leader1)
-		h.one(102, n-1, false)
+		h := rafttest.New(t, n, rafttest.Config{})
+		h.One(101, n, false)
+		leader1 := h.CheckOneLeader()
+		h.Disconnect(leader1)
+		h.One(102, n-1, false)
 		time.Sleep(electionTimeout)
-		h.one(103, n-1, false)
+		h.One(103, n-1, false)
 
-		leader2 := h.checkOneLeader()
-		h.disconnect(leader2)
+		leader2 := h.CheckOneLeader()
+		h.Disconnect(leader2)
 		for i := 0; i < n; i++ {
-			h.raft(i).Start(104)
+			h.Raft(i).Start(104)
 		}
 		time.Sleep(2 * electionTimeout)
-		if nd, _ := h.nCommitted(4); nd > 0 {
+		if nd, _ := h.NCommitted(4); nd > 0 {
 			t.Fatalf("%d peers applied index 4 without a majority", nd)
 		}
 	})
@@ -97,32 +98,32 @@ func TestAgreementAfterLeaderFailures(t *testing.T) {
 func TestAgreementResumesWhenDisconnectedFollowerReturns(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 3
-		h := newHarness(t, n, true, false)
-		h.one(101, n, false)
-		leader := h.checkOneLeader()
-		h.disconnect((leader + 1) % n)
-		h.one(102, n-1, false)
-		h.one(103, n-1, false)
+		h := rafttest.New(t, n, rafttest.Config{})
+		h.One(101, n, false)
+		leader := h.CheckOneLeader()
+		h.Disconnect((leader + 1) % n)
+		h.One(102, n-1, false)
+		h.One(103, n-1, false)
 		time.Sleep(electionTimeout)
-		h.one(104, n-1, false)
-		h.one(105, n-1, false)
-		h.connect((leader + 1) % n)
-		h.one(106, n, true)
+		h.One(104, n-1, false)
+		h.One(105, n-1, false)
+		h.Connect((leader + 1) % n)
+		h.One(106, n, true)
 		time.Sleep(electionTimeout)
-		h.one(107, n, true)
+		h.One(107, n, true)
 	})
 }
 
 func TestNoAgreementWithoutMajority(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 5
-		h := newHarness(t, n, true, false)
-		h.one(10, n, false)
-		leader := h.checkOneLeader()
+		h := rafttest.New(t, n, rafttest.Config{})
+		h.One(10, n, false)
+		leader := h.CheckOneLeader()
 		for k := 1; k <= 3; k++ {
-			h.disconnect((leader + k) % n)
+			h.Disconnect((leader + k) % n)
 		}
-		index, _, ok := h.raft(leader).Start(20)
+		index, _, ok := h.Raft(leader).Start(20)
 		if !ok {
 			t.Fatalf("leader S%d rejected Start", leader)
 		}
@@ -130,37 +131,37 @@ func TestNoAgreementWithoutMajority(t *testing.T) {
 			t.Fatalf("command got index %d, want 2", index)
 		}
 		time.Sleep(2 * electionTimeout)
-		if nd, _ := h.nCommitted(index); nd > 0 {
+		if nd, _ := h.NCommitted(index); nd > 0 {
 			t.Fatalf("%d peers applied index %d without a majority", nd, index)
 		}
 
 		for k := 1; k <= 3; k++ {
-			h.connect((leader + k) % n)
+			h.Connect((leader + k) % n)
 		}
 		// The disconnected majority may have elected its own leader, so the
 		// uncommitted index 2 may or may not survive.
-		leader2 := h.checkOneLeader()
-		index2, _, ok2 := h.raft(leader2).Start(30)
+		leader2 := h.CheckOneLeader()
+		index2, _, ok2 := h.Raft(leader2).Start(30)
 		if !ok2 {
 			t.Fatalf("leader S%d rejected Start", leader2)
 		}
 		if index2 < 2 || index2 > 3 {
 			t.Fatalf("command got index %d, want 2 or 3", index2)
 		}
-		h.one(1000, n, true)
+		h.One(1000, n, true)
 	})
 }
 
 func TestConcurrentStartsAllCommitInOneTerm(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 3
-		h := newHarness(t, n, true, false)
+		h := rafttest.New(t, n, rafttest.Config{})
 		for try := 0; try < 5; try++ {
 			if try > 0 {
 				time.Sleep(3 * time.Second) // let the cluster settle
 			}
-			leader := h.checkOneLeader()
-			_, term, ok := h.raft(leader).Start(1)
+			leader := h.CheckOneLeader()
+			_, term, ok := h.Raft(leader).Start(1)
 			if !ok {
 				continue
 			}
@@ -170,7 +171,7 @@ func TestConcurrentStartsAllCommitInOneTerm(t *testing.T) {
 			for i := 0; i < iters; i++ {
 				go func() {
 					defer func() { done <- struct{}{} }()
-					index, term1, ok := h.raft(leader).Start(100 + i)
+					index, term1, ok := h.Raft(leader).Start(100 + i)
 					if ok && term1 == term {
 						indices <- index
 					}
@@ -180,13 +181,13 @@ func TestConcurrentStartsAllCommitInOneTerm(t *testing.T) {
 				<-done
 			}
 			close(indices)
-			if h.termChanged(term) {
+			if h.TermChanged(term) {
 				continue
 			}
 			var cmds []int
 			failed := false
 			for index := range indices {
-				cmd := h.wait(index, n, term)
+				cmd := h.Wait(index, n, term)
 				x, ok := cmd.(int)
 				if !ok {
 					t.Fatalf("index %d holds %v (%T), want an int", index, cmd, cmd)
@@ -220,93 +221,93 @@ func TestConcurrentStartsAllCommitInOneTerm(t *testing.T) {
 func TestPartitionedLeaderRejoinsAndDropsItsUncommittedEntries(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 3
-		h := newHarness(t, n, true, false)
-		h.one(101, n, true)
-		leader1 := h.checkOneLeader()
-		h.disconnect(leader1)
+		h := rafttest.New(t, n, rafttest.Config{})
+		h.One(101, n, true)
+		leader1 := h.CheckOneLeader()
+		h.Disconnect(leader1)
 		// The old leader takes commands it can never commit.
-		h.raft(leader1).Start(102)
-		h.raft(leader1).Start(103)
-		h.raft(leader1).Start(104)
+		h.Raft(leader1).Start(102)
+		h.Raft(leader1).Start(103)
+		h.Raft(leader1).Start(104)
 
-		h.one(103, 2, true)
-		leader2 := h.checkOneLeader()
-		h.disconnect(leader2)
-		h.connect(leader1)
-		h.one(104, 2, true)
-		h.connect(leader2)
-		h.one(105, n, true)
+		h.One(103, 2, true)
+		leader2 := h.CheckOneLeader()
+		h.Disconnect(leader2)
+		h.Connect(leader1)
+		h.One(104, 2, true)
+		h.Connect(leader2)
+		h.One(105, n, true)
 	})
 }
 
 func TestLeaderBacksUpQuicklyOverIncorrectFollowerLogs(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 5
-		h := newHarness(t, n, true, false)
-		h.one(h.rng.Int(), n, true)
+		h := rafttest.New(t, n, rafttest.Config{})
+		h.One(h.Rand().Int(), n, true)
 
 		// The leader and one follower are left with 50 uncommitted entries.
-		leader1 := h.checkOneLeader()
+		leader1 := h.CheckOneLeader()
 		for k := 2; k <= 4; k++ {
-			h.disconnect((leader1 + k) % n)
+			h.Disconnect((leader1 + k) % n)
 		}
 		for i := 0; i < 50; i++ {
-			h.raft(leader1).Start(h.rng.Int())
+			h.Raft(leader1).Start(h.Rand().Int())
 		}
 		time.Sleep(electionTimeout / 2)
-		h.disconnect(leader1)
-		h.disconnect((leader1 + 1) % n)
+		h.Disconnect(leader1)
+		h.Disconnect((leader1 + 1) % n)
 
 		// The other three commit 50 entries of their own.
 		for k := 2; k <= 4; k++ {
-			h.connect((leader1 + k) % n)
+			h.Connect((leader1 + k) % n)
 		}
 		for i := 0; i < 50; i++ {
-			h.one(h.rng.Int(), 3, true)
+			h.One(h.Rand().Int(), 3, true)
 		}
 
 		// Their leader and one follower get 50 more uncommitted entries.
-		leader2 := h.checkOneLeader()
+		leader2 := h.CheckOneLeader()
 		other := (leader1 + 2) % n
 		if leader2 == other {
 			other = (leader2 + 1) % n
 		}
-		h.disconnect(other)
+		h.Disconnect(other)
 		for i := 0; i < 50; i++ {
-			h.raft(leader2).Start(h.rng.Int())
+			h.Raft(leader2).Start(h.Rand().Int())
 		}
 		time.Sleep(electionTimeout / 2)
 
 		// The first pair and the third server, disconnected, commit 50 more.
 		for i := 0; i < n; i++ {
-			h.disconnect(i)
+			h.Disconnect(i)
 		}
-		h.connect(leader1)
-		h.connect((leader1 + 1) % n)
-		h.connect(other)
+		h.Connect(leader1)
+		h.Connect((leader1 + 1) % n)
+		h.Connect(other)
 		for i := 0; i < 50; i++ {
-			h.one(h.rng.Int(), 3, true)
+			h.One(h.Rand().Int(), 3, true)
 		}
 
 		for i := 0; i < n; i++ {
-			h.connect(i)
+			h.Connect(i)
 		}
-		h.one(h.rng.Int(), n, true)
+		h.One(h.Rand().Int(), n, true)
 	})
 }
 
 func TestElectionAgreementAndIdlenessNeedFewRPCs(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 3
-		h := newHarness(t, n, true, false)
+		h := rafttest.New(t, n, rafttest.Config{})
 		rpcs := func() int {
 			total := 0
 			for i := 0; i < n; i++ {
-				total += h.rpcCount(i)
+				total += h.RPCCount(i)
 			}
 			return total
 		}
-		h.checkOneLeader()
+		h.CheckOneLeader()
 		if total := rpcs(); total > 30 || total < 1 {
 			t.Fatalf("electing a leader took %d RPCs, want 1 to 30", total)
 		}
@@ -318,18 +319,18 @@ func TestElectionAgreementAndIdlenessNeedFewRPCs(t *testing.T) {
 			if try > 0 {
 				time.Sleep(3 * time.Second)
 			}
-			leader := h.checkOneLeader()
+			leader := h.CheckOneLeader()
 			total1 := rpcs()
 			const iters = 10
-			starti, term, ok := h.raft(leader).Start(1)
+			starti, term, ok := h.Raft(leader).Start(1)
 			if !ok {
 				continue
 			}
 			var cmds []int
 			for i := 1; i < iters+2; i++ {
-				x := h.rng.Int()
+				x := h.Rand().Int()
 				cmds = append(cmds, x)
-				index1, term1, ok := h.raft(leader).Start(x)
+				index1, term1, ok := h.Raft(leader).Start(x)
 				if term1 != term || !ok {
 					continue loop
 				}
@@ -338,14 +339,14 @@ func TestElectionAgreementAndIdlenessNeedFewRPCs(t *testing.T) {
 				}
 			}
 			for i := 1; i < iters+1; i++ {
-				cmd := h.wait(starti+i, n, term)
+				cmd := h.Wait(starti+i, n, term)
 				if x, ok := cmd.(int); !ok || x == -1 {
 					continue loop
 				} else if x != cmds[i-1] {
 					t.Fatalf("index %d holds %v, want %v", starti+i, x, cmds[i-1])
 				}
 			}
-			if h.termChanged(term) {
+			if h.TermChanged(term) {
 				continue
 			}
 			total2 = rpcs()
@@ -364,25 +365,4 @@ func TestElectionAgreementAndIdlenessNeedFewRPCs(t *testing.T) {
 			t.Fatalf("an idle second took %d RPCs, want at most 60", got)
 		}
 	})
-}
-
-// termChanged reports whether some live peer has moved past term.
-func (h *harness) termChanged(term int) bool {
-	for i := 0; i < h.n; i++ {
-		if rf := h.raft(i); rf != nil {
-			if t, _ := rf.GetState(); t != term {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// randString returns n random printable bytes.
-func (h *harness) randString(n int) string {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = byte('a' + h.rng.IntN(26))
-	}
-	return fmt.Sprint(string(b))
 }

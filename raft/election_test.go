@@ -1,8 +1,10 @@
-package raft
+package raft_test
 
 import (
 	"testing"
 	"time"
+
+	"distlab/raft/rafttest"
 )
 
 // electionTimeout is the classic suite's bound on how long an election may
@@ -11,61 +13,61 @@ const electionTimeout = time.Second
 
 func TestInitialElectionChoosesOneLeaderAndKeepsTermWithoutFailures(t *testing.T) {
 	run(t, func(t *testing.T) {
-		h := newHarness(t, 3, true, false)
-		h.checkOneLeader()
+		h := rafttest.New(t, 3, rafttest.Config{})
+		h.CheckOneLeader()
 		time.Sleep(50 * time.Millisecond)
-		term1 := h.checkTerms()
+		term1 := h.CheckTerms()
 		if term1 < 1 {
 			t.Fatalf("term is %d, but an election must have taken place", term1)
 		}
 		time.Sleep(2 * electionTimeout)
-		if term2 := h.checkTerms(); term1 != term2 {
+		if term2 := h.CheckTerms(); term1 != term2 {
 			t.Fatalf("term changed from %d to %d though nothing failed", term1, term2)
 		}
-		h.checkOneLeader()
+		h.CheckOneLeader()
 	})
 }
 
 func TestNewLeaderElectedAfterLeaderDisconnects(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 3
-		h := newHarness(t, n, true, false)
-		leader1 := h.checkOneLeader()
-		h.disconnect(leader1)
-		h.checkOneLeader()
+		h := rafttest.New(t, n, rafttest.Config{})
+		leader1 := h.CheckOneLeader()
+		h.Disconnect(leader1)
+		h.CheckOneLeader()
 
 		// The old leader rejoins: it must not disturb the new one.
-		h.connect(leader1)
-		leader2 := h.checkOneLeader()
+		h.Connect(leader1)
+		leader2 := h.CheckOneLeader()
 
 		// Without a quorum no leader may be elected.
-		h.disconnect(leader2)
-		h.disconnect((leader2 + 1) % n)
+		h.Disconnect(leader2)
+		h.Disconnect((leader2 + 1) % n)
 		time.Sleep(2 * electionTimeout)
-		h.checkNoLeader()
+		h.CheckNoLeader()
 
-		h.connect((leader2 + 1) % n)
-		h.checkOneLeader()
-		h.connect(leader2)
-		h.checkOneLeader()
+		h.Connect((leader2 + 1) % n)
+		h.CheckOneLeader()
+		h.Connect(leader2)
+		h.CheckOneLeader()
 	})
 }
 
 func TestLeaderElectedRepeatedlyWithSevenPeersAndThreeDisconnected(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 7
-		h := newHarness(t, n, true, false)
-		h.checkOneLeader()
+		h := rafttest.New(t, n, rafttest.Config{})
+		h.CheckOneLeader()
 		for iter := 0; iter < 10; iter++ {
-			i1, i2, i3 := h.rng.IntN(n), h.rng.IntN(n), h.rng.IntN(n)
-			h.disconnect(i1)
-			h.disconnect(i2)
-			h.disconnect(i3)
-			h.checkOneLeader()
-			h.connect(i1)
-			h.connect(i2)
-			h.connect(i3)
+			i1, i2, i3 := h.Rand().IntN(n), h.Rand().IntN(n), h.Rand().IntN(n)
+			h.Disconnect(i1)
+			h.Disconnect(i2)
+			h.Disconnect(i3)
+			h.CheckOneLeader()
+			h.Connect(i1)
+			h.Connect(i2)
+			h.Connect(i3)
 		}
-		h.checkOneLeader()
+		h.CheckOneLeader()
 	})
 }

@@ -1,7 +1,8 @@
 package raft
 
-// entry is one slot of the replicated log. Its fields are exported for labgob.
-type entry struct {
+// LogEntry is one slot of the replicated log: a command and the term in
+// which a leader received it.
+type LogEntry struct {
 	Term    int
 	Command interface{}
 }
@@ -15,12 +16,12 @@ type entry struct {
 // terms are non-decreasing along entries.
 type raftLog struct {
 	start   int
-	entries []entry
+	entries []LogEntry
 	edits   int // counts truncations and compactions (for the persist cache)
 }
 
 func newLog() raftLog {
-	return raftLog{start: 0, entries: []entry{{Term: 0}}}
+	return raftLog{start: 0, entries: []LogEntry{{Term: 0}}}
 }
 
 // base is the index covered by the snapshot (the sentinel's index).
@@ -47,7 +48,7 @@ func (l *raftLog) command(index int) interface{} { return l.entries[index-l.star
 // from returns a copy of the entries from index through lastIndex, at most
 // max of them (all when max <= 0). The copy may be handed to another
 // goroutine: later changes to the log do not reach it.
-func (l *raftLog) from(index, max int) []entry {
+func (l *raftLog) from(index, max int) []LogEntry {
 	if index <= l.start {
 		index = l.start + 1
 	}
@@ -58,11 +59,11 @@ func (l *raftLog) from(index, max int) []entry {
 	if max > 0 && len(src) > max {
 		src = src[:max]
 	}
-	return append([]entry(nil), src...)
+	return append([]LogEntry(nil), src...)
 }
 
 // append adds entries at the end.
-func (l *raftLog) append(es ...entry) { l.entries = append(l.entries, es...) }
+func (l *raftLog) append(es ...LogEntry) { l.entries = append(l.entries, es...) }
 
 // truncateFrom removes index and everything after it; base < index.
 func (l *raftLog) truncateFrom(index int) {
@@ -99,12 +100,12 @@ func (l *raftLog) lastIndexOfTerm(t int) int {
 // index with that term; otherwise the whole log is discarded (a snapshot from
 // a leader supersedes a conflicting or shorter log).
 func (l *raftLog) compact(index, term int) {
-	var rest []entry
+	var rest []LogEntry
 	if l.has(index) && l.term(index) == term {
 		rest = l.entries[index-l.start+1:]
 	}
-	es := make([]entry, 1, 1+len(rest))
-	es[0] = entry{Term: term}
+	es := make([]LogEntry, 1, 1+len(rest))
+	es[0] = LogEntry{Term: term}
 	l.entries = append(es, rest...)
 	l.start = index
 	l.edits++

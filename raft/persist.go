@@ -89,13 +89,13 @@ func (rf *Raft) readPersist(data, snapshot []byte) {
 	if err := labgob.NewDecoder(bytes.NewReader(data[k : k+int(hlen)])).Decode(&h); err != nil {
 		panic(fmt.Errorf("raft: S%d cannot decode its persisted state: %w", rf.me, err))
 	}
-	entries := make([]entry, 1, 1+h.Entries)
-	entries[0] = entry{Term: h.BaseTerm}
+	entries := make([]LogEntry, 1, 1+h.Entries)
+	entries[0] = LogEntry{Term: h.BaseTerm}
 	dec := labgob.NewDecoder(bytes.NewReader(data[k+int(hlen):]))
 	for i := 0; i < h.Entries; i++ {
-		var e entry
+		var e LogEntry
 		if err := dec.Decode(&e); err != nil {
-			panic(fmt.Errorf("raft: S%d cannot decode persisted entry %d of %d: %w", rf.me, i+1, h.Entries, err))
+			panic(fmt.Errorf("raft: S%d cannot decode persisted LogEntry %d of %d: %w", rf.me, i+1, h.Entries, err))
 		}
 		entries = append(entries, e)
 	}

@@ -1,100 +1,103 @@
-package raft
+package raft_test
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"distlab/raft/rafttest"
 )
 
 func TestPersistedStateSurvivesCrashesOfEveryPeer(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 3
-		h := newHarness(t, n, true, false)
-		h.one(11, n, true)
+		h := rafttest.New(t, n, rafttest.Config{})
+		h.One(11, n, true)
 
 		// Crash and restart everyone.
 		for i := 0; i < n; i++ {
-			h.start1(i)
+			h.Restart(i)
 		}
 		for i := 0; i < n; i++ {
-			h.disconnect(i)
-			h.connect(i)
+			h.Disconnect(i)
+			h.Connect(i)
 		}
-		h.one(12, n, true)
+		h.One(12, n, true)
 
-		leader1 := h.checkOneLeader()
-		h.disconnect(leader1)
-		h.start1(leader1)
-		h.connect(leader1)
-		h.one(13, n, true)
+		leader1 := h.CheckOneLeader()
+		h.Disconnect(leader1)
+		h.Restart(leader1)
+		h.Connect(leader1)
+		h.One(13, n, true)
 
-		leader2 := h.checkOneLeader()
-		h.disconnect(leader2)
-		h.one(14, n-1, true)
-		h.start1(leader2)
-		h.connect(leader2)
-		h.wait(4, n, -1) // the restarted leader catches up
+		leader2 := h.CheckOneLeader()
+		h.Disconnect(leader2)
+		h.One(14, n-1, true)
+		h.Restart(leader2)
+		h.Connect(leader2)
+		h.Wait(4, n, -1) // the restarted leader catches up
 
-		i3 := (h.checkOneLeader() + 1) % n
-		h.disconnect(i3)
-		h.one(15, n-1, true)
-		h.start1(i3)
-		h.connect(i3)
-		h.one(16, n, true)
+		i3 := (h.CheckOneLeader() + 1) % n
+		h.Disconnect(i3)
+		h.One(15, n-1, true)
+		h.Restart(i3)
+		h.Connect(i3)
+		h.One(16, n, true)
 	})
 }
 
 func TestPersistedStateSurvivesRepeatedMinorityAndMajorityCrashes(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 5
-		h := newHarness(t, n, true, false)
+		h := rafttest.New(t, n, rafttest.Config{})
 		index := 1
 		for iter := 0; iter < 5; iter++ {
-			h.one(10+index, n, true)
+			h.One(10+index, n, true)
 			index++
-			leader1 := h.checkOneLeader()
-			h.disconnect((leader1 + 1) % n)
-			h.disconnect((leader1 + 2) % n)
-			h.one(10+index, n-2, true)
+			leader1 := h.CheckOneLeader()
+			h.Disconnect((leader1 + 1) % n)
+			h.Disconnect((leader1 + 2) % n)
+			h.One(10+index, n-2, true)
 			index++
 
-			h.disconnect((leader1 + 0) % n)
-			h.disconnect((leader1 + 3) % n)
-			h.disconnect((leader1 + 4) % n)
-			h.start1((leader1 + 1) % n)
-			h.start1((leader1 + 2) % n)
-			h.connect((leader1 + 1) % n)
-			h.connect((leader1 + 2) % n)
+			h.Disconnect((leader1 + 0) % n)
+			h.Disconnect((leader1 + 3) % n)
+			h.Disconnect((leader1 + 4) % n)
+			h.Restart((leader1 + 1) % n)
+			h.Restart((leader1 + 2) % n)
+			h.Connect((leader1 + 1) % n)
+			h.Connect((leader1 + 2) % n)
 			time.Sleep(electionTimeout)
-			h.start1((leader1 + 3) % n)
-			h.connect((leader1 + 3) % n)
-			h.one(10+index, n-2, true)
+			h.Restart((leader1 + 3) % n)
+			h.Connect((leader1 + 3) % n)
+			h.One(10+index, n-2, true)
 			index++
-			h.connect((leader1 + 4) % n)
-			h.connect((leader1 + 0) % n)
+			h.Connect((leader1 + 4) % n)
+			h.Connect((leader1 + 0) % n)
 		}
-		h.one(1000, n, true)
+		h.One(1000, n, true)
 	})
 }
 
 func TestPersistedStateSurvivesCrashOfLeaderAndFollowerWithPartitionedPeer(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 3
-		h := newHarness(t, n, true, false)
-		h.one(101, 3, true)
-		leader := h.checkOneLeader()
-		h.disconnect((leader + 2) % n)
-		h.one(102, 2, true)
-		h.crash1((leader + 0) % n)
-		h.crash1((leader + 1) % n)
-		h.connect((leader + 2) % n)
-		h.start1((leader + 0) % n)
-		h.connect((leader + 0) % n)
-		h.one(103, 2, true)
-		h.start1((leader + 1) % n)
-		h.connect((leader + 1) % n)
-		h.one(104, n, true)
+		h := rafttest.New(t, n, rafttest.Config{})
+		h.One(101, 3, true)
+		leader := h.CheckOneLeader()
+		h.Disconnect((leader + 2) % n)
+		h.One(102, 2, true)
+		h.Crash((leader + 0) % n)
+		h.Crash((leader + 1) % n)
+		h.Connect((leader + 2) % n)
+		h.Restart((leader + 0) % n)
+		h.Connect((leader + 0) % n)
+		h.One(103, 2, true)
+		h.Restart((leader + 1) % n)
+		h.Connect((leader + 1) % n)
+		h.One(104, n, true)
 	})
 }
 
@@ -104,61 +107,61 @@ func TestPersistedStateSurvivesCrashOfLeaderAndFollowerWithPartitionedPeer(t *te
 // replicas of old-term entries to commit them would lose committed entries.
 func figure8(t *testing.T, unreliable bool) {
 	const n = 5
-	h := newHarness(t, n, !unreliable, false)
-	h.one(h.rng.IntN(10000), 1, true)
+	h := rafttest.New(t, n, rafttest.Config{Unreliable: unreliable})
+	h.One(h.Rand().IntN(10000), 1, true)
 	nup := n
 	for iter := 0; iter < 1000; iter++ {
 		if unreliable && iter == 200 {
-			h.setLongReordering(true)
+			h.LongReordering(true)
 		}
 		leader := -1
 		for i := 0; i < n; i++ {
-			if rf := h.raft(i); rf != nil && (!unreliable || h.isConnected(i)) {
-				if _, _, ok := rf.Start(h.rng.IntN(10000)); ok {
+			if rf := h.Raft(i); rf != nil && (!unreliable || h.Connected(i)) {
+				if _, _, ok := rf.Start(h.Rand().IntN(10000)); ok {
 					leader = i
 				}
 			}
 		}
-		if h.rng.IntN(1000) < 100 {
-			time.Sleep(time.Duration(h.rng.Int64N(int64(electionTimeout / 2))))
+		if h.Rand().IntN(1000) < 100 {
+			time.Sleep(time.Duration(h.Rand().Int64N(int64(electionTimeout / 2))))
 		} else {
-			time.Sleep(time.Duration(h.rng.IntN(13)) * time.Millisecond)
+			time.Sleep(time.Duration(h.Rand().IntN(13)) * time.Millisecond)
 		}
 		if unreliable {
-			if leader != -1 && h.rng.IntN(1000) < int(electionTimeout/time.Millisecond)/2 {
-				h.disconnect(leader)
+			if leader != -1 && h.Rand().IntN(1000) < int(electionTimeout/time.Millisecond)/2 {
+				h.Disconnect(leader)
 				nup--
 			}
 			if nup < 3 {
-				if s := h.rng.IntN(n); !h.isConnected(s) {
-					h.connect(s)
+				if s := h.Rand().IntN(n); !h.Connected(s) {
+					h.Connect(s)
 					nup++
 				}
 			}
 		} else {
 			if leader != -1 {
-				h.crash1(leader)
+				h.Crash(leader)
 				nup--
 			}
 			if nup < 3 {
-				if s := h.rng.IntN(n); h.raft(s) == nil {
-					h.start1(s)
-					h.connect(s)
+				if s := h.Rand().IntN(n); h.Raft(s) == nil {
+					h.Restart(s)
+					h.Connect(s)
 					nup++
 				}
 			}
 		}
 	}
 	for i := 0; i < n; i++ {
-		if h.raft(i) == nil {
-			h.start1(i)
+		if h.Raft(i) == nil {
+			h.Restart(i)
 		}
-		h.connect(i)
+		h.Connect(i)
 	}
 	if unreliable {
-		h.setLongReordering(false)
+		h.LongReordering(false)
 	}
-	h.one(h.rng.IntN(10000), n, true)
+	h.One(h.Rand().IntN(10000), n, true)
 }
 
 func TestFigure8CommitsOnlyCurrentTermEntriesByCounting(t *testing.T) {
@@ -172,7 +175,7 @@ func TestFigure8CommitsOnlyCurrentTermEntriesOnUnreliableNetwork(t *testing.T) {
 func TestAgreementOnUnreliableNetwork(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 5
-		h := newHarness(t, n, false, false)
+		h := rafttest.New(t, n, rafttest.Config{Unreliable: true})
 		var wg sync.WaitGroup
 		errs := make(chan error, 200)
 		for iter := 1; iter < 50; iter++ {
@@ -180,20 +183,20 @@ func TestAgreementOnUnreliableNetwork(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					if _, err := h.tryOne(100*iter+j, 1, true); err != nil {
+					if _, err := h.TryOne(100*iter+j, 1, true); err != nil {
 						errs <- err
 					}
 				}()
 			}
-			h.one(iter, 1, true)
+			h.One(iter, 1, true)
 		}
-		h.setReliable(true)
+		h.Reliable(true)
 		wg.Wait()
 		close(errs)
 		for err := range errs {
 			t.Fatal(err)
 		}
-		h.one(100, n, true)
+		h.One(100, n, true)
 	})
 }
 
@@ -202,7 +205,7 @@ func TestAgreementOnUnreliableNetwork(t *testing.T) {
 // committed is in the final log.
 func churn(t *testing.T, unreliable bool) {
 	const n = 5
-	h := newHarness(t, n, !unreliable, false)
+	h := rafttest.New(t, n, rafttest.Config{Unreliable: unreliable})
 	var stop atomic.Bool
 	type result struct {
 		values []int
@@ -210,7 +213,7 @@ func churn(t *testing.T, unreliable bool) {
 	}
 	results := make(chan result, 3)
 	for c := 0; c < 3; c++ {
-		rng := h.childRand()
+		rng := h.ChildRand()
 		go func() {
 			var r result
 			defer func() { results <- r }()
@@ -218,7 +221,7 @@ func churn(t *testing.T, unreliable bool) {
 				x := rng.Int()
 				index, ok := -1, false
 				for i := 0; i < n; i++ {
-					if rf := h.raft(i); rf != nil {
+					if rf := h.Raft(i); rf != nil {
 						if index1, _, ok1 := rf.Start(x); ok1 {
 							index, ok = index1, true
 						}
@@ -229,9 +232,9 @@ func churn(t *testing.T, unreliable bool) {
 					continue
 				}
 				for _, to := range []int{10, 20, 50, 100, 200} {
-					if nd, cmd := h.committed(index); nd > 0 {
+					if nd, cmd := h.Committed(index); nd > 0 {
 						if xx, isInt := cmd.(int); !isInt {
-							r.err = errWrongType(index, cmd)
+							r.err = fmt.Errorf("index %d holds %v (%T), want an int", index, cmd, cmd)
 							return
 						} else if xx == x {
 							r.values = append(r.values, x)
@@ -244,31 +247,31 @@ func churn(t *testing.T, unreliable bool) {
 		}()
 	}
 	for iter := 0; iter < 20; iter++ {
-		if h.rng.IntN(1000) < 200 {
-			h.disconnect(h.rng.IntN(n))
+		if h.Rand().IntN(1000) < 200 {
+			h.Disconnect(h.Rand().IntN(n))
 		}
-		if h.rng.IntN(1000) < 500 {
-			i := h.rng.IntN(n)
-			if h.raft(i) == nil {
-				h.start1(i)
+		if h.Rand().IntN(1000) < 500 {
+			i := h.Rand().IntN(n)
+			if h.Raft(i) == nil {
+				h.Restart(i)
 			}
-			h.connect(i)
+			h.Connect(i)
 		}
-		if h.rng.IntN(1000) < 200 {
-			if i := h.rng.IntN(n); h.raft(i) != nil {
-				h.crash1(i)
+		if h.Rand().IntN(1000) < 200 {
+			if i := h.Rand().IntN(n); h.Raft(i) != nil {
+				h.Crash(i)
 			}
 		}
 		// Often enough for the cluster to make progress now and then.
 		time.Sleep(electionTimeout * 7 / 10)
 	}
 	time.Sleep(electionTimeout)
-	h.setReliable(true)
+	h.Reliable(true)
 	for i := 0; i < n; i++ {
-		if h.raft(i) == nil {
-			h.start1(i)
+		if h.Raft(i) == nil {
+			h.Restart(i)
 		}
-		h.connect(i)
+		h.Connect(i)
 	}
 	stop.Store(true)
 	var values []int
@@ -280,10 +283,10 @@ func churn(t *testing.T, unreliable bool) {
 		values = append(values, r.values...)
 	}
 	time.Sleep(electionTimeout)
-	last := h.one(h.rng.Int(), n, true)
+	last := h.One(h.Rand().Int(), n, true)
 	really := map[int]bool{}
 	for index := 1; index <= last; index++ {
-		if x, ok := h.wait(index, n, -1).(int); ok {
+		if x, ok := h.Wait(index, n, -1).(int); ok {
 			really[x] = true
 		}
 	}

@@ -6,10 +6,10 @@ import "time"
 type AppendEntriesArgs struct {
 	Term         int // leader's term
 	LeaderID     int
-	PrevLogIndex int     // index of the entry just before Entries
-	PrevLogTerm  int     // term of the entry at PrevLogIndex
-	Entries      []entry // empty for a heartbeat
-	LeaderCommit int     // leader's commitIndex
+	PrevLogIndex int        // index of the entry just before Entries
+	PrevLogTerm  int        // term of the entry at PrevLogIndex
+	Entries      []LogEntry // empty for a heartbeat
+	LeaderCommit int        // leader's commitIndex
 }
 
 // AppendEntriesReply is the AppendEntries RPC's reply. On a mismatch it
@@ -38,7 +38,7 @@ func (rf *Raft) Start(command interface{}) (int, int, bool) {
 	if rf.killed() || rf.role != leader {
 		return -1, rf.currentTerm, false
 	}
-	rf.log.append(entry{Term: rf.currentTerm, Command: command})
+	rf.log.append(LogEntry{Term: rf.currentTerm, Command: command})
 	index := rf.log.lastIndex()
 	rf.matchIndex[rf.me] = index
 	rf.persist()

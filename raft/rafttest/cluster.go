@@ -1,4 +1,14 @@
-package raft
+// Package rafttest runs a cluster of distlab/raft peers on the labtest
+// harness and checks it: a test service per peer reads applyCh and checks
+// what is applied (state machine safety, order, snapshots), and an
+// invariant checker watches the peers' state on the test's clock (election
+// safety, log matching, leader completeness). raft's own test suite and the
+// "distlab chaos raft" command are written on it.
+//
+// A Cluster's methods follow the classic 6.5840 tester (One, CheckOneLeader,
+// NCommitted, Wait, ...). Methods that fail the test (through t.Fatalf) must
+// be called on the test's goroutine; TryOne and Committed are for others.
+package rafttest
 
 import (
 	"bytes"
@@ -12,55 +22,68 @@ import (
 	"distlab/labgob"
 	"distlab/labrpc"
 	"distlab/labtest"
+	"distlab/raft"
 )
 
-// snapInterval is how often (in applied commands) the test service of a
+// SnapInterval is how often (in applied commands) the test service of a
 // snapshotting cluster calls Snapshot.
-const snapInterval = 10
+const SnapInterval = 10
 
-// run runs a test body on the labtest harness: in virtual time, with a
-// seed, a failure schedule and artefacts on failure.
-func run(t *testing.T, body func(t *testing.T)) { labtest.Run(t, body) }
+// Config configures a Cluster.
+type Config struct {
+	// Unreliable starts the network unreliable (10% of requests and replies
+	// lost, short delays).
+	Unreliable bool
+	// Snapshots makes each peer's service call Snapshot every SnapInterval
+	// applied commands.
+	Snapshots bool
+}
 
-// peer is one incarnation of a server of the test cluster: the Raft peer and
-// the test service reading its applyCh.
-type peer struct {
-	rf   *Raft
+// Peer is one incarnation of a server of the cluster: the Raft peer and the
+// test service reading its applyCh.
+type Peer struct {
+	Raft *raft.Raft
 	quit chan struct{} // closed by Kill to stop the reader
 }
 
 // Kill kills the Raft peer and stops its reader.
-func (p *peer) Kill() {
-	p.rf.Kill()
+func (p *Peer) Kill() {
+	p.Raft.Kill()
 	close(p.quit)
 }
 
-// harness is a Raft cluster under test: n peers in a labtest cluster, a test
-// service per peer that reads applyCh and checks what is applied, and an
-// invariant checker that watches the peers' state on the test's clock.
-type harness struct {
+// Cluster is a Raft cluster under test: n peers in a labtest cluster, a
+// test service per peer that reads applyCh and checks what is applied, and
+// an invariant checker that watches the peers' state on the test's clock.
+// Violations found by either fail the test when it ends, or earlier at the
+// next One, NCommitted or CheckFailures.
+type Cluster struct {
 	t    *testing.T
 	n    int
 	w    *labtest.World
-	c    *labtest.Cluster[*peer]
-	rng  *rand.Rand
-	snap bool // the services snapshot every snapInterval commands
+	c    *labtest.Cluster[*Peer]
+	rng  *rand.Rand // the test goroutine's
+	snap bool
 
-	mu       sync.Mutex
-	logs     []map[int]interface{} // commands applied by each server, by index
-	applied  []int                 // last index applied by each server
-	maxIndex int
-	failures []string // violations found off the test goroutine
+	mu        sync.Mutex
+	logs      []map[int]interface{} // commands applied by each server, by index
+	applied   []int                 // last index applied by each server
+	maxIndex  int
+	snapshots int      // snapshots delivered on applyCh
+	failures  []string // violations found off the test goroutine
 
 	inv *invariants
 }
 
-func newHarness(t *testing.T, n int, reliable, snap bool) *harness {
-	h := &harness{
+// New starts a cluster of n Raft peers in the test t, which must run under
+// labtest.Run. The cluster is checked and killed when the test ends.
+func New(t *testing.T, n int, cfg Config) *Cluster {
+	t.Helper()
+	h := &Cluster{
 		t:       t,
 		n:       n,
 		w:       labtest.WorldOf(t),
-		snap:    snap,
+		snap:    cfg.Snapshots,
 		logs:    make([]map[int]interface{}, n),
 		applied: make([]int, n),
 	}
@@ -70,7 +93,7 @@ func newHarness(t *testing.T, n int, reliable, snap bool) *harness {
 	}
 	h.c = labtest.NewCluster(t, n, h.startPeer)
 	h.c.LongDelays(true)
-	if !reliable {
+	if cfg.Unreliable {
 		h.c.Reliable(false)
 	}
 	h.inv = startInvariants(h)
@@ -78,21 +101,36 @@ func newHarness(t *testing.T, n int, reliable, snap bool) *harness {
 	return h
 }
 
-func (h *harness) cleanup() {
+// N returns the number of servers.
+func (h *Cluster) N() int { return h.n }
+
+// Labtest returns the underlying labtest cluster (for a nemesis or a
+// schedule).
+func (h *Cluster) Labtest() *labtest.Cluster[*Peer] { return h.c }
+
+// Rand returns the test's generator, derived from its seed; only for the
+// test's goroutine.
+func (h *Cluster) Rand() *rand.Rand { return h.rng }
+
+func (h *Cluster) cleanup() {
 	h.inv.stop()
-	h.checkFailures()
+	h.CheckFailures()
 }
 
-// checkFailures fails the test with the violations found so far.
-func (h *harness) checkFailures() {
+// CheckFailures fails the test with the violations found so far.
+func (h *Cluster) CheckFailures() {
 	h.t.Helper()
+	if f := h.Violations(); len(f) > 0 {
+		h.t.Fatalf("%d violation(s):\n%s", len(f), joinLines(f))
+	}
+}
+
+// Violations returns the violations found so far.
+func (h *Cluster) Violations() []string {
 	h.mu.Lock()
 	f := append([]string(nil), h.failures...)
 	h.mu.Unlock()
-	f = append(f, h.inv.violations()...)
-	if len(f) > 0 {
-		h.t.Fatalf("%d violation(s):\n%s", len(f), joinLines(f))
-	}
+	return append(f, h.inv.violations()...)
 }
 
 func joinLines(s []string) string {
@@ -107,23 +145,23 @@ func joinLines(s []string) string {
 	return b.String()
 }
 
-func (h *harness) failf(format string, args ...interface{}) {
+func (h *Cluster) failf(format string, args ...interface{}) {
 	h.mu.Lock()
 	h.failures = append(h.failures, fmt.Sprintf(format, args...))
 	h.mu.Unlock()
 }
 
-// crash1 kills server i, keeping its persisted state.
-func (h *harness) crash1(i int) { h.c.Crash(i) }
+// Crash kills server i, keeping its persisted state.
+func (h *Cluster) Crash(i int) { h.c.Crash(i) }
 
-// start1 restarts server i from its persisted state (crashing it first if
+// Restart restarts server i from its persisted state (crashing it first if
 // it runs). It keeps its connection state.
-func (h *harness) start1(i int) { h.c.Restart(i) }
+func (h *Cluster) Restart(i int) { h.c.Restart(i) }
 
 // startPeer is the cluster's StartFunc: it makes server i's Raft peer from
 // the persister and starts its test service, which first restores the
 // snapshot the persister holds.
-func (h *harness) startPeer(ends []*labrpc.ClientEnd, i int, ps *Persister) (*peer, []any) {
+func (h *Cluster) startPeer(ends []*labrpc.ClientEnd, i int, ps *raft.Persister) (*Peer, []any) {
 	h.mu.Lock()
 	h.applied[i] = 0
 	h.logs[i] = map[int]interface{}{}
@@ -136,17 +174,17 @@ func (h *harness) startPeer(ends []*labrpc.ClientEnd, i int, ps *Persister) (*pe
 		}
 	}
 	h.mu.Unlock()
-	applyCh := make(chan ApplyMsg)
-	p := &peer{rf: Make(ends, i, ps, applyCh), quit: make(chan struct{})}
-	go h.reader(i, p.rf, applyCh, p.quit)
-	return p, []any{p.rf}
+	applyCh := make(chan raft.ApplyMsg)
+	p := &Peer{Raft: raft.Make(ends, i, ps, applyCh), quit: make(chan struct{})}
+	go h.reader(i, p.Raft, applyCh, p.quit)
+	return p, []any{p.Raft}
 }
 
 // reader is server i's test service: it checks and records what the peer
-// applies, and snapshots every snapInterval commands when h.snap is set.
-func (h *harness) reader(i int, rf *Raft, applyCh chan ApplyMsg, quit chan struct{}) {
+// applies, and snapshots every SnapInterval commands when h.snap is set.
+func (h *Cluster) reader(i int, rf *raft.Raft, applyCh chan raft.ApplyMsg, quit chan struct{}) {
 	for {
-		var m ApplyMsg
+		var m raft.ApplyMsg
 		select {
 		case m = <-applyCh:
 		case <-quit:
@@ -165,7 +203,7 @@ func (h *harness) reader(i int, rf *Raft, applyCh chan ApplyMsg, quit chan struc
 				h.maxIndex = m.CommandIndex
 			}
 			var snap []byte
-			if h.snap && m.CommandIndex%snapInterval == 0 {
+			if h.snap && m.CommandIndex%SnapInterval == 0 {
 				snap = encodeSnapshot(m.CommandIndex, h.logs[i])
 			}
 			h.mu.Unlock()
@@ -184,6 +222,7 @@ func (h *harness) reader(i int, rf *Raft, applyCh chan ApplyMsg, quit chan struc
 				h.failures = append(h.failures, fmt.Sprintf("S%d: snapshot through %d delivered after applying %d", i, idx, h.applied[i]))
 			default:
 				h.installSnapLocked(i, idx, cmds)
+				h.snapshots++
 			}
 			h.mu.Unlock()
 		default:
@@ -194,7 +233,7 @@ func (h *harness) reader(i int, rf *Raft, applyCh chan ApplyMsg, quit chan struc
 
 // checkCommandLocked records a violation if another server applied a
 // different command at index.
-func (h *harness) checkCommandLocked(i, index int, cmd interface{}) {
+func (h *Cluster) checkCommandLocked(i, index int, cmd interface{}) {
 	for j := 0; j < h.n; j++ {
 		if old, ok := h.logs[j][index]; ok && !sameCommand(old, cmd) {
 			h.failures = append(h.failures, fmt.Sprintf("state machine safety: S%d applied %v at index %d but S%d applied %v", i, cmd, index, j, old))
@@ -202,7 +241,7 @@ func (h *harness) checkCommandLocked(i, index int, cmd interface{}) {
 	}
 }
 
-func (h *harness) installSnapLocked(i, idx int, cmds []interface{}) {
+func (h *Cluster) installSnapLocked(i, idx int, cmds []interface{}) {
 	h.logs[i] = map[int]interface{}{}
 	for k, c := range cmds {
 		h.checkCommandLocked(i, k+1, c)
@@ -259,34 +298,34 @@ func sameCommand(a, b interface{}) bool {
 	return fmt.Sprintf("%#v", a) == fmt.Sprintf("%#v", b)
 }
 
-// connect attaches server i to the network.
-func (h *harness) connect(i int) { h.c.Connect(i) }
+// Connect attaches server i to the network.
+func (h *Cluster) Connect(i int) { h.c.Connect(i) }
 
-// disconnect detaches server i from the network.
-func (h *harness) disconnect(i int) { h.c.Disconnect(i) }
+// Disconnect detaches server i from the network.
+func (h *Cluster) Disconnect(i int) { h.c.Disconnect(i) }
 
-// raft returns server i's peer, or nil if it is crashed.
-func (h *harness) raft(i int) *Raft {
+// Raft returns server i's peer, or nil if it is crashed.
+func (h *Cluster) Raft(i int) *raft.Raft {
 	// A server being restarted is alive before its peer exists.
 	if p, ok := h.c.Server(i); ok && p != nil {
-		return p.rf
+		return p.Raft
 	}
 	return nil
 }
 
-// isConnected reports whether server i runs and is connected.
-func (h *harness) isConnected(i int) bool { return h.c.Alive(i) && h.c.Connected(i) }
+// Connected reports whether server i runs and is connected.
+func (h *Cluster) Connected(i int) bool { return h.c.Alive(i) && h.c.Connected(i) }
 
-// checkOneLeader waits until exactly one connected server leads in the
+// CheckOneLeader waits until exactly one connected server leads in the
 // latest term with a leader, and returns it.
-func (h *harness) checkOneLeader() int {
+func (h *Cluster) CheckOneLeader() int {
 	h.t.Helper()
 	for iters := 0; iters < 10; iters++ {
 		time.Sleep(time.Duration(450+h.rng.IntN(100)) * time.Millisecond)
 		leaders := map[int][]int{}
 		for i := 0; i < h.n; i++ {
-			if h.isConnected(i) {
-				if rf := h.raft(i); rf != nil {
+			if h.Connected(i) {
+				if rf := h.Raft(i); rf != nil {
 					if term, isLeader := rf.GetState(); isLeader {
 						leaders[term] = append(leaders[term], i)
 					}
@@ -310,13 +349,13 @@ func (h *harness) checkOneLeader() int {
 	return -1
 }
 
-// checkTerms returns the term all connected servers agree on.
-func (h *harness) checkTerms() int {
+// CheckTerms returns the term all connected servers agree on.
+func (h *Cluster) CheckTerms() int {
 	h.t.Helper()
 	term := -1
 	for i := 0; i < h.n; i++ {
-		if h.isConnected(i) {
-			xterm, _ := h.raft(i).GetState()
+		if h.Connected(i) {
+			xterm, _ := h.Raft(i).GetState()
 			if term == -1 {
 				term = xterm
 			} else if term != xterm {
@@ -327,28 +366,28 @@ func (h *harness) checkTerms() int {
 	return term
 }
 
-// checkNoLeader fails if a connected server believes it leads.
-func (h *harness) checkNoLeader() {
+// CheckNoLeader fails if a connected server believes it leads.
+func (h *Cluster) CheckNoLeader() {
 	h.t.Helper()
 	for i := 0; i < h.n; i++ {
-		if h.isConnected(i) {
-			if _, isLeader := h.raft(i).GetState(); isLeader {
+		if h.Connected(i) {
+			if _, isLeader := h.Raft(i).GetState(); isLeader {
 				h.t.Fatalf("S%d believes it leads, but it should be cut off from a majority", i)
 			}
 		}
 	}
 }
 
-// nCommitted returns how many servers applied index, and the command.
-func (h *harness) nCommitted(index int) (int, interface{}) {
+// NCommitted returns how many servers applied index, and the command.
+func (h *Cluster) NCommitted(index int) (int, interface{}) {
 	h.t.Helper()
-	h.checkFailures()
-	return h.committed(index)
+	h.CheckFailures()
+	return h.Committed(index)
 }
 
-// committed is nCommitted without the check for violations; safe to call
+// Committed is nCommitted without the check for violations; safe to call
 // from any goroutine.
-func (h *harness) committed(index int) (int, interface{}) {
+func (h *Cluster) Committed(index int) (int, interface{}) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	count := 0
@@ -362,13 +401,13 @@ func (h *harness) committed(index int) (int, interface{}) {
 	return count, cmd
 }
 
-// wait waits for at least n servers to apply index and returns the command,
+// Wait waits for at least n servers to apply index and returns the command,
 // or -1 if the term moved on past startTerm meanwhile (startTerm -1: never).
-func (h *harness) wait(index, n, startTerm int) interface{} {
+func (h *Cluster) Wait(index, n, startTerm int) interface{} {
 	h.t.Helper()
 	to := 10 * time.Millisecond
 	for iters := 0; iters < 30; iters++ {
-		if nd, _ := h.nCommitted(index); nd >= n {
+		if nd, _ := h.NCommitted(index); nd >= n {
 			break
 		}
 		time.Sleep(to)
@@ -377,7 +416,7 @@ func (h *harness) wait(index, n, startTerm int) interface{} {
 		}
 		if startTerm > -1 {
 			for i := 0; i < h.n; i++ {
-				if rf := h.raft(i); rf != nil {
+				if rf := h.Raft(i); rf != nil {
 					if term, _ := rf.GetState(); term > startTerm {
 						return -1
 					}
@@ -385,38 +424,38 @@ func (h *harness) wait(index, n, startTerm int) interface{} {
 			}
 		}
 	}
-	nd, cmd := h.nCommitted(index)
+	nd, cmd := h.NCommitted(index)
 	if nd < n {
 		h.t.Fatalf("only %d servers applied index %d, want %d", nd, index, n)
 	}
 	return cmd
 }
 
-// one submits cmd to a leader and waits until expected servers apply it,
+// One submits cmd to a leader and waits until expected servers apply it,
 // retrying through leader changes when retry is set; it returns the index.
-func (h *harness) one(cmd interface{}, expected int, retry bool) int {
+func (h *Cluster) One(cmd interface{}, expected int, retry bool) int {
 	h.t.Helper()
-	h.checkFailures()
-	index, err := h.tryOne(cmd, expected, retry)
+	h.CheckFailures()
+	index, err := h.TryOne(cmd, expected, retry)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	return index
 }
 
-// tryOne is one for goroutines other than the test's: it reports failure
+// TryOne is one for goroutines other than the test's: it reports failure
 // as an error.
-func (h *harness) tryOne(cmd interface{}, expected int, retry bool) (int, error) {
+func (h *Cluster) TryOne(cmd interface{}, expected int, retry bool) (int, error) {
 	t0 := time.Now()
 	s := 0
 	for time.Since(t0) < 10*time.Second {
 		index := -1
 		for k := 0; k < h.n; k++ {
 			s = (s + 1) % h.n
-			if !h.isConnected(s) {
+			if !h.Connected(s) {
 				continue
 			}
-			if rf := h.raft(s); rf != nil {
+			if rf := h.Raft(s); rf != nil {
 				if i, _, ok := rf.Start(cmd); ok {
 					index = i
 					break
@@ -426,7 +465,7 @@ func (h *harness) tryOne(cmd interface{}, expected int, retry bool) (int, error)
 		if index != -1 {
 			t1 := time.Now()
 			for time.Since(t1) < 2*time.Second {
-				nd, c := h.committed(index)
+				nd, c := h.Committed(index)
 				if nd > 0 && nd >= expected && sameCommand(c, cmd) {
 					return index, nil
 				}
@@ -442,12 +481,32 @@ func (h *harness) tryOne(cmd interface{}, expected int, retry bool) (int, error)
 	return -1, fmt.Errorf("command %v was not applied by %d peers within 10s", cmd, expected)
 }
 
-func (h *harness) rpcTotal() int      { return h.w.RPCs() }
-func (h *harness) rpcCount(i int) int { return h.c.RPCCount(i) }
-func (h *harness) bytesTotal() int64  { return h.w.Bytes() }
+// RPCs returns the number of RPCs sent on the network so far.
+func (h *Cluster) RPCs() int { return h.w.RPCs() }
 
-// logSize returns the largest persisted Raft state of any server.
-func (h *harness) logSize() int {
+// RPCCount returns the number of RPCs server i has received.
+func (h *Cluster) RPCCount(i int) int { return h.c.RPCCount(i) }
+
+// Bytes returns the number of bytes sent on the network so far.
+func (h *Cluster) Bytes() int64 { return h.w.Bytes() }
+
+// SnapshotsDelivered returns how many snapshots peers received from a
+// leader and delivered on applyCh.
+func (h *Cluster) SnapshotsDelivered() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.snapshots
+}
+
+// MaxApplied returns the highest index any peer has applied.
+func (h *Cluster) MaxApplied() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.maxIndex
+}
+
+// LogSize returns the largest persisted Raft state of any server.
+func (h *Cluster) LogSize() int {
 	m := 0
 	for i := 0; i < h.n; i++ {
 		m = max(m, h.c.Persister(i).RaftStateSize())
@@ -455,15 +514,35 @@ func (h *harness) logSize() int {
 	return m
 }
 
-func (h *harness) setReliable(yes bool)       { h.c.Reliable(yes) }
-func (h *harness) setLongReordering(yes bool) { h.c.LongReordering(yes) }
+// Reliable sets whether the network is reliable.
+func (h *Cluster) Reliable(yes bool) { h.c.Reliable(yes) }
 
-// childRand returns a generator for a goroutine of the test, drawn from the
+// LongReordering sets whether replies are often delayed for long.
+func (h *Cluster) LongReordering(yes bool) { h.c.LongReordering(yes) }
+
+// ChildRand returns a generator for a goroutine of the test, drawn from the
 // test's seed.
-func (h *harness) childRand() *rand.Rand {
+func (h *Cluster) ChildRand() *rand.Rand {
 	return rand.New(rand.NewPCG(h.rng.Uint64(), h.rng.Uint64()))
 }
 
-func errWrongType(index int, cmd interface{}) error {
-	return fmt.Errorf("index %d holds %v (%T), want an int", index, cmd, cmd)
+// TermChanged reports whether some live peer is in another term than term.
+func (h *Cluster) TermChanged(term int) bool {
+	for i := 0; i < h.n; i++ {
+		if rf := h.Raft(i); rf != nil {
+			if t, _ := rf.GetState(); t != term {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// RandString returns n random lower-case letters, from the test's seed.
+func (h *Cluster) RandString(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte('a' + h.rng.IntN(26))
+	}
+	return string(b)
 }

@@ -1,9 +1,11 @@
-package raft
+package rafttest
 
 import (
 	"fmt"
 	"sync"
 	"time"
+
+	"distlab/raft"
 )
 
 // pollInterval is how often, on the test's clock, the invariant checker
@@ -23,7 +25,7 @@ const pollInterval = 25 * time.Millisecond
 // State machine safety and in-order application are checked by the
 // harness's applyCh readers.
 type invariants struct {
-	h    *harness
+	h    *Cluster
 	quit chan struct{}
 	done chan struct{}
 
@@ -37,7 +39,7 @@ type invariants struct {
 	// seen[rf] is the highest committed index already recorded from that
 	// peer incarnation: committed entries never change, and the first look
 	// at one sees the smallest term.
-	seen map[*Raft]int
+	seen map[*raft.Raft]int
 	// checked[T] is how far the leader of term T has been checked for
 	// leader completeness; a leader never removes entries from its log.
 	checked map[int]int
@@ -47,15 +49,26 @@ type invariants struct {
 
 // peerView is a copy of one peer's state, taken under its lock.
 type peerView struct {
-	rf          *Raft
+	rf          *raft.Raft
 	id          int
 	term        int
 	isLeader    bool
 	commitIndex int
-	log         raftLog
+	log         viewLog
 }
 
-func startInvariants(h *harness) *invariants {
+// viewLog is a peer's log as Inspect returns it, indexed by log index.
+type viewLog struct {
+	start   int // the snapshot's last index
+	entries []raft.LogEntry
+}
+
+func (l viewLog) base() int                 { return l.start }
+func (l viewLog) lastIndex() int            { return l.start + len(l.entries) }
+func (l viewLog) term(i int) int            { return l.entries[i-l.start-1].Term }
+func (l viewLog) command(i int) interface{} { return l.entries[i-l.start-1].Command }
+
+func startInvariants(h *Cluster) *invariants {
 	v := &invariants{
 		h:          h,
 		quit:       make(chan struct{}),
@@ -63,7 +76,7 @@ func startInvariants(h *harness) *invariants {
 		leaders:    map[int]int{},
 		commitTerm: map[int]int{},
 		commitCmd:  map[int]interface{}{},
-		seen:       map[*Raft]int{},
+		seen:       map[*raft.Raft]int{},
 		checked:    map[int]int{},
 	}
 	go v.run()
@@ -107,16 +120,15 @@ func (v *invariants) report(format string, args ...interface{}) {
 	}
 }
 
-func view(id int, rf *Raft) peerView {
-	rf.mu.Lock()
-	defer rf.mu.Unlock()
+func view(id int, rf *raft.Raft) peerView {
+	st := rf.Inspect()
 	return peerView{
 		rf:          rf,
 		id:          id,
-		term:        rf.currentTerm,
-		isLeader:    rf.role == leader,
-		commitIndex: rf.commitIndex,
-		log:         raftLog{start: rf.log.start, entries: append([]entry(nil), rf.log.entries...)},
+		term:        st.Term,
+		isLeader:    st.Leader,
+		commitIndex: st.CommitIndex,
+		log:         viewLog{start: st.SnapshotIndex, entries: st.Log},
 	}
 }
 
@@ -124,7 +136,7 @@ func view(id int, rf *Raft) peerView {
 func (v *invariants) poll() {
 	var views []peerView
 	for i := 0; i < v.h.n; i++ {
-		if rf := v.h.raft(i); rf != nil {
+		if rf := v.h.Raft(i); rf != nil {
 			views = append(views, view(i, rf))
 		}
 	}
