@@ -90,6 +90,31 @@ func TestLeakedGoroutineIsReported(t *testing.T) {
 	}
 }
 
+func TestHistoryOfATestThatFailedBeforeCheckingIsDrawn(t *testing.T) {
+	out, code := runChild(t, "Unfinished", labtest.EnvArtifacts+"="+t.TempDir())
+	require.Equal(t, 1, code, out)
+	art := artefactDir(t, out)
+	h, err := porcupine.ReadHistoryFile(filepath.Join(art, labtest.HistoryFile), porcupine.FormatJSON)
+	require.NoError(t, err)
+	require.Len(t, h.Operations, 2)
+	require.False(t, h.Operations[0].Pending())
+	require.True(t, h.Operations[1].Pending(), "an operation that never ended is pending")
+	require.FileExists(t, filepath.Join(art, labtest.HistoryHTMLFile))
+}
+
+func TestPeerLogIsInTheArtefactsWithDistlabLog(t *testing.T) {
+	out, code := runChild(t, "Logged", labtest.EnvArtifacts+"="+t.TempDir(), labtest.EnvLog+"=1", "DISTLAB_VERBOSE=")
+	require.Equal(t, 1, code, out)
+	log, err := os.ReadFile(filepath.Join(artefactDir(t, out), labtest.LogFile))
+	require.NoError(t, err)
+	require.Equal(t, "1500 TEST S2 hello from S2\n", string(log), "virtual milliseconds since the test started")
+	require.NotContains(t, out, "hello from", "captured, not printed")
+
+	out, code = runChild(t, "Logged", labtest.EnvArtifacts+"="+t.TempDir(), labtest.EnvLog+"=")
+	require.Equal(t, 1, code, out)
+	require.NoFileExists(t, filepath.Join(artefactDir(t, out), labtest.LogFile), "no log unless asked")
+}
+
 func artefactDir(t *testing.T, out string) string {
 	t.Helper()
 	m := regexp.MustCompile(`distlab: artifacts=(\S+)`).FindStringSubmatch(out)

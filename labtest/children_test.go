@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"distlab/lablog"
 	"distlab/labrpc"
 	"distlab/labtest"
 	"distlab/porcupine"
@@ -149,4 +150,22 @@ func buggyRegisterBody(t *testing.T) {
 	wg.Wait()
 	nem.Stop()
 	h.Check(regModel, 0)
+}
+
+// loggedBody logs through lablog, as a peer does, and fails.
+func loggedBody(t *testing.T) {
+	time.Sleep(1500 * time.Millisecond)
+	lablog.For(2).Printf("TEST", "hello from S%d", 2)
+	t.Error("deliberate failure")
+}
+
+// unfinishedBody records a history with a model and fails before checking
+// it.
+func unfinishedBody(t *testing.T) {
+	h := labtest.WorldOf(t).History()
+	h.SetModel("register", regModel)
+	labtest.Record(h, 0, RegInput{Write: true, Value: 1}, func() any { return nil })
+	op := h.Begin(1, RegInput{Value: 0})
+	_ = op // never ends: pending
+	t.Fatal("gave up waiting")
 }

@@ -10,8 +10,6 @@ import (
 // DefaultCheckTimeout is the real-time limit of History.Check when given 0.
 const DefaultCheckTimeout = time.Minute
 
-func init() { historyPage = renderHistory }
-
 // Check checks the history with porcupine against model, with a limit of
 // timeout of real time (0: DefaultCheckTimeout). The check runs outside the
 // virtual clock: it takes no test time. An Illegal history fails the test

@@ -91,6 +91,15 @@ func (h *History) Operations() []porcupine.Operation {
 	return append([]porcupine.Operation(nil), h.ops...)
 }
 
+// SetModel sets the model that the artefacts of a failing test use to draw
+// the history (history.html), even when the test failed before calling
+// Check, and its name in history.json (e.g. "kv").
+func (h *History) SetModel(name string, model porcupine.Model) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.modelName, h.model = name, &model
+}
+
 // SetModelName sets the model name written into history.json (e.g. "kv"),
 // so that "distlab check" knows how to re-check the file.
 func (h *History) SetModelName(name string) {
@@ -124,12 +133,8 @@ func (w *World) annotations() []porcupine.Annotation {
 	return out
 }
 
-// historyPage renders the visualisation of a checked history; set by
-// histcheck.go.
-var historyPage func(w *World, model porcupine.Model, info porcupine.LinearizationInfo, notes []porcupine.Annotation) ([]byte, error)
-
-// writeHistoryArtifacts writes history.json and, when a model is known,
-// history.html to dir.
+// writeHistoryArtifacts writes history.json and, when a model is known
+// (Check or SetModel), history.html to dir.
 func (w *World) writeHistoryArtifacts(dir string) error {
 	w.mu.Lock()
 	h := w.history
@@ -153,10 +158,16 @@ func (w *World) writeHistoryArtifacts(dir string) error {
 	if err := os.WriteFile(filepath.Join(dir, HistoryFile), b.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("writing the history: %w", err)
 	}
-	if model == nil || historyPage == nil {
+	if model == nil {
 		return nil
 	}
-	page, err := historyPage(w, *model, *info, notes)
+	if info == nil {
+		// SetModel, but the test failed before Check: check now, to draw.
+		var li porcupine.LinearizationInfo
+		w.outside.do(func() { _, li = porcupine.CheckOperationsVerbose(*model, ops, DefaultCheckTimeout) })
+		info = &li
+	}
+	page, err := renderHistory(w, *model, *info, notes)
 	if err != nil {
 		return fmt.Errorf("visualising the history: %w", err)
 	}

@@ -15,7 +15,8 @@ import (
 const (
 	leakGraceVirtual  = 10 * time.Second
 	leakGraceRealtime = 2 * time.Second
-	leakPoll          = 50 * time.Millisecond
+	leakPoll          = 50 * time.Millisecond // virtual: free
+	leakPollRealtime  = 2 * time.Millisecond
 )
 
 // A goroutineStack is one goroutine of a runtime.Stack dump.
@@ -130,7 +131,7 @@ func realtimeLeaks(before map[uint64]bool) string {
 		if len(left) == 0 || time.Now().After(deadline) {
 			break
 		}
-		time.Sleep(leakPoll)
+		time.Sleep(leakPollRealtime)
 	}
 	if len(left) == 0 {
 		return ""

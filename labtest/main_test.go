@@ -18,6 +18,9 @@ var children = map[string]func(t *testing.T){
 	"LeakBlocked":  leakBlockedBody,
 	"FailPlain":    func(t *testing.T) { t.Error("deliberate failure") },
 	"RealtimeLeak": leakSleeperBody,
+	"Budgets":      budgetsBody,
+	"Logged":       loggedBody,
+	"Unfinished":   unfinishedBody,
 }
 
 func TestMain(m *testing.M) {
