@@ -34,6 +34,7 @@ func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose boo
 		nextIdx int
 		illegal bool
 		timer   *time.Timer
+		panicV  interface{} // a panic in a worker (from the model), re-raised here
 	)
 	defer func() {
 		mu.Lock()
@@ -51,6 +52,17 @@ func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose boo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if v := recover(); v != nil {
+					mu.Lock()
+					if panicV == nil {
+						panicV = v
+					}
+					illegal = true // stop handing out work
+					mu.Unlock()
+					stop()
+				}
+			}()
 			for {
 				mu.Lock()
 				if nextIdx == len(order) || (illegal && !verbose) {
@@ -82,6 +94,9 @@ func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose boo
 		}()
 	}
 	wg.Wait()
+	if panicV != nil {
+		panic(panicV)
+	}
 
 	verdict := Ok
 	for _, r := range results {

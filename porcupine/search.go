@@ -243,6 +243,10 @@ func (s *searcher) run() searchResult {
 		sid, hash = top.sid, top.hash
 		cur = s.next[s.callEv[top.op]]
 	}
+	if s.ctx.Err() != nil {
+		// The last steps may have been cut short by the timeout.
+		return s.result(Unknown, stack)
+	}
 	return s.result(Ok, stack)
 }
 

@@ -1,0 +1,100 @@
+package porcupine_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"testing"
+
+	"distlab/porcupine"
+	"distlab/porcupine/models"
+)
+
+// agreementCase checks one random history, chosen by seed, against the brute
+// force reference; it returns the reference verdict and a description of any
+// disagreement.
+func agreementCase(seed uint64, nOps int) (bool, string) {
+	r := rand.New(rand.NewPCG(seed, seed^0x5bd1e995))
+	var model porcupine.Model
+	var op func(*rand.Rand) (interface{}, interface{})
+	switch seed % 3 {
+	case 0:
+		model, op = models.RegisterModel, randomRegisterOp
+	case 1:
+		model, op = models.KvModel, randomKvOp
+	default:
+		model, op = models.QueueModel, randomQueueOp
+	}
+	ops := randomHistory(r, nOps, op)
+	want := bruteForce(model, ops)
+	got := porcupine.CheckOperations(model, ops)
+	if got != want {
+		return want, fmt.Sprintf("seed %d: checker says %v, brute force %v, history %+v", seed, got, want, ops)
+	}
+	events := toEvents(ops)
+	if got := porcupine.CheckEvents(model, events); got != want {
+		return want, fmt.Sprintf("seed %d: event checker says %v, brute force %v, history %+v", seed, got, want, ops)
+	}
+	return want, ""
+}
+
+func FuzzCheckerAgreesWithBruteForce(f *testing.F) {
+	for seed := uint64(0); seed < 200; seed++ {
+		f.Add(seed, uint8(seed%8))
+	}
+	f.Fuzz(func(t *testing.T, seed uint64, n uint8) {
+		if _, msg := agreementCase(seed, 1+int(n%8)); msg != "" {
+			t.Fatal(msg)
+		}
+	})
+}
+
+func TestCheckerAgreesWithBruteForceOnRandomHistories(t *testing.T) {
+	n := 1500
+	if testing.Short() {
+		n = 300
+	}
+	linearizable := 0
+	for seed := uint64(1000); seed < uint64(1000+n); seed++ {
+		ok, msg := agreementCase(seed, 2+int(seed%7))
+		if msg != "" {
+			t.Fatal(msg)
+		}
+		if ok {
+			linearizable++
+		}
+	}
+	// The generator must exercise both verdicts, or agreement means little.
+	if linearizable < n/5 || linearizable > 4*n/5 {
+		t.Fatalf("%d of %d random histories are linearizable; the generator is too one-sided", linearizable, n)
+	}
+}
+
+// toEvents turns operations into events in time order (calls before returns
+// at the same instant, as intervals are closed); a pending operation has no
+// return event.
+func toEvents(ops []porcupine.Operation) []porcupine.Event {
+	type stamped struct {
+		t   int64
+		ret bool
+		e   porcupine.Event
+	}
+	var evs []stamped
+	for i, op := range ops {
+		evs = append(evs, stamped{op.Call, false, porcupine.Event{ClientId: op.ClientId, Kind: porcupine.CallEvent, Value: op.Input, Id: i}})
+		if op.Return != porcupine.NoReturn {
+			evs = append(evs, stamped{op.Return, true, porcupine.Event{ClientId: op.ClientId, Kind: porcupine.ReturnEvent, Value: op.Output, Id: i}})
+		}
+	}
+	sort.SliceStable(evs, func(a, b int) bool {
+		if evs[a].t != evs[b].t {
+			return evs[a].t < evs[b].t
+		}
+		return !evs[a].ret && evs[b].ret
+	})
+	out := make([]porcupine.Event, len(evs))
+	for i, e := range evs {
+		out[i] = e.e
+	}
+	return out
+}
