@@ -124,6 +124,21 @@ func isTestName(s string) bool {
 	return false
 }
 
+// splitRun splits a -run pattern at its slashes, as go test does: the first
+// part selects top-level tests, the others subtests level by level. It
+// returns the top-level pattern and the -test.run suffix that anchors each
+// subtest level ("" when there is none).
+func splitRun(pattern string) (top, sub string, err error) {
+	parts := strings.Split(pattern, "/")
+	for i, p := range parts[1:] {
+		if _, err := regexp.Compile(p); err != nil {
+			return "", "", fmt.Errorf("bad -run pattern %q (level %d): %w", pattern, i+2, err)
+		}
+		sub += "/^(?:" + p + ")$"
+	}
+	return parts[0], sub, nil
+}
+
 // anchored compiles pattern so that it must match a test's whole name, as
 // the user means by "-run TestElection" (not TestElectionAfterCrash too).
 func anchored(pattern string) (*regexp.Regexp, error) {

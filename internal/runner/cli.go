@@ -32,8 +32,10 @@ failed, 2 for bad usage, 130 if interrupted (Ctrl-C prints the partial
 table and kills every run in progress).
 
 -run matches whole test names: -run TestElection runs TestElection, not
-TestElectionAfterCrash; write -run 'TestElection.*' for both. Packages are
-given as to go test (default "."). Flags may come before or after them.
+TestElectionAfterCrash; write -run 'TestElection.*' for both. As with go
+test, a slash selects subtests: -run 'TestKV/Put' (each level whole too).
+Packages are given as to go test (default "."). Flags may come before or
+after them.
 
 Each failing run's whole output is kept in the output folder (-o) as
 <Test>-<run>.log, headed by the seed and artefact folder the harness
@@ -150,7 +152,11 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*cliFlags, error) {
 	case c.o.Timeout < 0:
 		return nil, fmt.Errorf("-timeout %v: want a positive duration or 0", c.o.Timeout)
 	}
-	if _, err := anchored(c.o.Run); err != nil {
+	top, _, err := splitRun(c.o.Run)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := anchored(top); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -49,6 +49,20 @@ func TestRunPatternMatchesWholeNamesOnly(t *testing.T) {
 	require.Equal(t, "TestPass\nTestSometimes\n", out)
 }
 
+func TestSlashSelectsWholeSubtestNames(t *testing.T) {
+	dir := writeFixture(t)
+	events := filepath.Join(dir, "events.json")
+	status, out, errOut := runCommand(t, dir, "-run", "TestSubtests/Put|Get", "-json", events, "./subtests")
+	require.Equal(t, 0, status, "%s%s", out, errOut)
+	var ran []string
+	for _, e := range readEvents(t, events) {
+		if e.Action == "run" {
+			ran = append(ran, e.Test)
+		}
+	}
+	require.Equal(t, []string{"TestSubtests", "TestSubtests/Put", "TestSubtests/Get"}, ran)
+}
+
 func TestFailingRunsKeepOutputSeedArtifactsAndReproduceCommand(t *testing.T) {
 	dir := writeFixture(t)
 	status, out, _ := runCommand(t, dir, "-run", "TestFail|TestSometimes", "-n", "2", "-o", "kept")
@@ -166,6 +180,7 @@ func TestBadUsageSaysWhatIsWrongAndShowsUsage(t *testing.T) {
 		{[]string{"-n", "0"}, "-n 0: want at least 1 run"},
 		{[]string{"-n", "many"}, `invalid value "many" for flag -n`},
 		{[]string{"-run", "Test("}, `bad -run pattern "Test("`},
+		{[]string{"-run", "TestA/B("}, `bad -run pattern "TestA/B(" (level 2)`},
 		{[]string{"./nosuch"}, `unknown package "./nosuch"`},
 		{[]string{"fixture/nosuch"}, `unknown package "fixture/nosuch"`},
 		{[]string{"-rubric", "missing.json"}, "reading the rubric"},

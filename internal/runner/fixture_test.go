@@ -100,6 +100,16 @@ func TestOrphan(t *testing.T) {
 	os.Rename(f+".tmp", f)
 }
 `,
+	"subtests/sub_test.go": `package subtests
+
+import "testing"
+
+func TestSubtests(t *testing.T) {
+	for _, name := range []string{"Put", "PutAppend", "Get"} {
+		t.Run(name, func(t *testing.T) {})
+	}
+}
+`,
 	"racy/racy_test.go": `package racy
 
 import "testing"

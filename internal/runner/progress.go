@@ -34,7 +34,7 @@ func (p *plainProgress) Finished(r *Result, s *Summary) {
 		if s.Failures > 0 {
 			verdict = "FAIL"
 		}
-		fmt.Fprintf(p.w, "%s %s: %d runs, %d failed\n", verdict, s.Test, s.Runs, s.Failures)
+		fmt.Fprintf(p.w, "%s %s: %s, %d failed\n", verdict, s.Test, plural(s.Runs, "run"), s.Failures)
 	}
 }
 

@@ -38,6 +38,7 @@ type runSpec struct {
 	test2json string
 	pkg       *Package
 	test      string
+	sub       string // "/^(?:pattern)$"... selecting subtests, or ""
 	iteration int
 	timeout   time.Duration // 0: none
 	env       []string      // added to the runner's environment
@@ -53,7 +54,7 @@ var grace = 5 * time.Second
 // by ctx returns ctx's error: it has no verdict.
 func runOnce(ctx context.Context, s runSpec, events func([]byte)) (*Result, error) {
 	args := []string{"-t", "-p", s.pkg.ImportPath, s.pkg.Binary,
-		"-test.run", "^" + s.test + "$", "-test.v=test2json", "-test.count=1"}
+		"-test.run", "^" + s.test + "$" + s.sub, "-test.v=test2json", "-test.count=1"}
 	runCtx := ctx
 	if s.timeout > 0 {
 		args = append(args, "-test.timeout="+s.timeout.String())

@@ -16,7 +16,7 @@ import (
 type Options struct {
 	Dir       string   // where go commands run (and relative paths resolve); "" is the current folder
 	Packages  []string // package patterns, as for go test; default "."
-	Run       string   // regexp matched against whole test names; "" selects every test
+	Run       string   // regexp matched against whole test names, "/" then subtests as go test; "" selects every test
 	Runs      int      // runs of each test; default 1
 	Parallel  int      // runs at a time; default runtime.NumCPU()
 	Race      bool     // build with the race detector
@@ -76,7 +76,11 @@ type job struct {
 // set); an error means nothing could be run (bad package, build failure).
 func Run(ctx context.Context, o Options) (*Report, error) {
 	o = o.withDefaults()
-	re, err := anchored(o.Run)
+	top, sub, err := splitRun(o.Run)
+	if err != nil {
+		return nil, err
+	}
+	re, err := anchored(top)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +130,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		o.Progress.Planned(rep.Tests)
 	}
 	jobs := schedule(pkgs, rep.Tests)
-	err = execute(ctx, o, t2j, jobs)
+	err = execute(ctx, o, t2j, sub, jobs)
 	rep.Interrupted = ctx.Err() != nil
 	rep.Elapsed = time.Since(start)
 	if o.Progress != nil {
@@ -178,7 +182,7 @@ func schedule(pkgs []*Package, tests []*Summary) []job {
 
 // execute runs the jobs o.Parallel at a time until they are done or ctx is
 // cancelled, and records each result in its test's Summary.
-func execute(parent context.Context, o Options, t2j string, jobs []job) error {
+func execute(parent context.Context, o Options, t2j, sub string, jobs []job) error {
 	// A run that cannot even start stops the others: they would fail alike.
 	ctx, stop := context.WithCancel(parent)
 	defer stop()
@@ -204,7 +208,7 @@ func execute(parent context.Context, o Options, t2j string, jobs []job) error {
 		go func() {
 			defer wg.Done()
 			for j := range todo {
-				spec := runSpec{test2json: t2j, pkg: j.pkg, test: j.sum.Test, iteration: j.iteration,
+				spec := runSpec{test2json: t2j, pkg: j.pkg, test: j.sum.Test, sub: sub, iteration: j.iteration,
 					timeout: o.Timeout, env: o.Env, args: o.TestArgs}
 				if o.SeedSet {
 					spec.env = append(append([]string(nil), spec.env...),
