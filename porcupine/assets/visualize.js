@@ -116,17 +116,22 @@
   var lanes = $("lanes");
   lanes.style.position = "relative";
   lanes.innerHTML = html.join("");
-  D.partitions.forEach(function (part, p) {
-    opEls[p] = part.ops.map(function (o, i) { return lanes.querySelector('[data-op="' + p + ":" + i + '"]'); });
+  D.partitions.forEach(function (part, p) { opEls[p] = new Array(part.ops.length); });
+  lanes.querySelectorAll(".op").forEach(function (el) {
+    var r = parseOp(el);
+    opEls[r[0]][r[1]] = el;
   });
 
   // ---- zoom and axis --------------------------------------------------------
-  function measureLanes() {
-    var base = content.getBoundingClientRect().top;
-    lanes.querySelectorAll(".client-lane").forEach(function (el) {
-      laneTop[el.dataset.client] = el.getBoundingClientRect().top - base;
-    });
-  }
+  // Lane tops are computed, not measured, so that drawing never forces a
+  // layout of thousands of bars: the axis lane, then the tag lanes, then the
+  // client lanes, each rows * ROW + 2 * PAD high (borders inside).
+  var AXIS_H = 24, contentH = AXIS_H;
+  D.tags.forEach(function (t) { contentH += t.rows * ROW + 2 * PAD; });
+  D.clients.forEach(function (l) {
+    laneTop[l.client] = contentH;
+    contentH += l.rows * ROW + 2 * PAD;
+  });
   function drawAxis() {
     var every = Math.max(1, Math.ceil(90 / u));
     var ticks = [];
@@ -137,18 +142,18 @@
     track.style.width = px(endRank + 1);
     track.innerHTML = ticks.join("");
   }
-  function setZoom(nu) {
-    var center = (timeline.scrollLeft + timeline.clientWidth / 2 - LABEL_W) / u;
+  function setZoom(nu, keepCenter) {
+    var center = keepCenter ? (timeline.scrollLeft + timeline.clientWidth / 2 - LABEL_W) / u : 0;
     u = Math.max(1, Math.min(200, nu));
     content.style.setProperty("--u", u + "px");
     drawAxis();
     drawPath();
-    timeline.scrollLeft = center * u + LABEL_W - timeline.clientWidth / 2;
+    if (keepCenter) timeline.scrollLeft = center * u + LABEL_W - timeline.clientWidth / 2;
   }
-  function fitZoom() { return (timeline.clientWidth - LABEL_W - 24) / (endRank + 1); }
-  $("zoom-in").onclick = function () { setZoom(u * 1.5); };
-  $("zoom-out").onclick = function () { setZoom(u / 1.5); };
-  $("zoom-fit").onclick = function () { setZoom(fitZoom()); };
+  function fitZoom() { return (document.documentElement.clientWidth - LABEL_W - 24) / (endRank + 1); }
+  $("zoom-in").onclick = function () { setZoom(u * 1.5, true); };
+  $("zoom-out").onclick = function () { setZoom(u / 1.5, true); };
+  $("zoom-fit").onclick = function () { setZoom(fitZoom(), false); };
 
   // ---- selection ----------------------------------------------------------------
   // The operation that cannot follow a partial linearization: of the
@@ -170,21 +175,29 @@
     return cannotFollow(sel.p, part.lins[sel.lin]);
   }
 
+  var decorated = []; // [partition, op] of the bars that show a step number
   function select(p, lin) {
     var prev = sel.p;
     sel.p = p;
     sel.lin = lin;
     sel.showAll = false;
-    D.partitions.forEach(function (part, q) {
-      if (prev >= 0 && q !== prev && q !== p) return; // unchanged
-      var other = D.partitions.length > 1 && q !== p;
-      opEls[q].forEach(function (el, i) {
-        el.classList.toggle("other", other);
-        el.classList.remove("linearized", "in-sel", "chosen");
-        el.textContent = part.ops[i].d;
-        if (!other) el.classList.add("in-sel");
-      });
+    decorated.forEach(function (r) {
+      var el = opEls[r[0]][r[1]];
+      el.classList.remove("linearized");
+      el.textContent = D.partitions[r[0]].ops[r[1]].d;
     });
+    decorated = [];
+    document.querySelectorAll(".op.chosen").forEach(function (el) { el.classList.remove("chosen"); });
+    if (prev !== p) {
+      D.partitions.forEach(function (part, q) {
+        if (prev >= 0 && q !== prev && q !== p) return; // unchanged
+        var other = D.partitions.length > 1 && q !== p;
+        opEls[q].forEach(function (el) {
+          el.classList.toggle("other", other);
+          el.classList.toggle("in-sel", !other);
+        });
+      });
+    }
     var part = D.partitions[p];
     var L = part.lins[lin];
     if (L) {
@@ -192,6 +205,7 @@
         var el = opEls[p][id];
         el.classList.add("linearized");
         el.innerHTML = '<span class="step-no">' + (k + 1) + "</span>" + esc(part.ops[id].d);
+        decorated.push([p, id]);
       });
     }
     document.querySelectorAll(".partition-chip").forEach(function (c) {
@@ -259,10 +273,9 @@
   // moment inside its operation after the previous step.
   function drawPath() {
     var svg = $("lin-path");
-    svg.setAttribute("width", content.scrollWidth);
-    svg.setAttribute("height", content.scrollHeight);
+    svg.setAttribute("width", Math.ceil(LABEL_W + (endRank + 1) * u));
+    svg.setAttribute("height", contentH);
     if (sel.p < 0) { svg.innerHTML = ""; return; }
-    measureLanes();
     var part = D.partitions[sel.p], L = part.lins[sel.lin];
     var pts = [], pos = -1;
     function y(o) { return laneTop[o.c] + PAD + o.row * ROW + (ROW - 5) / 2; }
@@ -411,7 +424,6 @@
   } else {
     $("linearization").innerHTML = '<p class="hint">The history is empty.</p>';
   }
-  window.addEventListener("resize", drawPath);
   if (location.hash === "#first-problem") jump.onclick();
   document.body.dataset.ready = "1";
 })();
