@@ -43,19 +43,25 @@ printed and the command that reproduces it. Each run has DISTLAB_ITERATION
 set to its number; with -seed S, run i also gets DISTLAB_SEED=S+i-1, so a
 whole campaign is reproducible.
 
-Grading: -rubric FILE (.json or .toml) gives points per test or per group of
-tests (a regexp), the runs each must pass and the partial-credit rule
-(none, tests or runs). The runner then runs each test at least as often as
-the rubric asks, prints a score table and writes a Gradescope results.json
-(-results). Rubric example (TOML):
+Everything after -args goes to every run of the test binaries, e.g.
+-args -test.short.
 
-	runs = 10
-	[[items]]
-	name = "3A election"
-	tests = "TestInitialElection3A|TestReElection3A"
-	points = 10
-	partial = "tests"
+Grading: -rubric FILE (.json or .toml) lists items, each worth points: one
+test ("test", its exact name) or a group ("tests", a regexp matched against
+whole names). An item needs "runs" passing runs of each of its tests
+(default: the rubric's top-level runs, else 1) and gives credit by its
+"partial" rule (default: the top-level one, else none):
+  none   all the points if every test passed every run, else nothing;
+  tests  points in proportion to the tests that passed every run;
+  runs   points in proportion to passing runs (an interrupted campaign
+         counts its missing runs as not passed).
+"name" labels an item (default: its test or regexp); "visibility" is passed
+to Gradescope. Each test runs at least as often as an item asks. The runner
+prints a score table and writes Gradescope's results.json (-results); an
+item that matches no test that ran scores nothing, with a warning.
 
+` + exampleTOML + `
+` + exampleJSON + `
 Examples:
 
 	distlab test -run TestBasicAgree3B -n 100 ./raft
@@ -69,6 +75,28 @@ Examples:
 
 Flags:
 `
+
+// The rubric examples of the manual (a test checks that they load and
+// agree).
+const (
+	exampleTOML = `	# rubric.toml
+	runs = 10
+	[[items]]
+	name = "3A election"
+	tests = "TestInitialElection3A|TestReElection3A"
+	points = 10
+	partial = "tests"
+	[[items]]
+	test = "TestBackup3B"
+	points = 5
+	runs = 30
+`
+	exampleJSON = `	# the same as rubric.json
+	{"runs": 10, "items": [
+	  {"name": "3A election", "tests": "TestInitialElection3A|TestReElection3A", "points": 10, "partial": "tests"},
+	  {"test": "TestBackup3B", "points": 5, "runs": 30}]}
+`
+)
 
 // Command is "distlab test": it parses args, runs the tests and prints the
 // results, returning the process exit status.
@@ -112,7 +140,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*cliFlags, error) {
 	fs.StringVar(&c.rubricFile, "rubric", "", "grade with the rubric in `FILE` (.json or .toml)")
 	fs.StringVar(&c.results, "results", "results.json", "with -rubric, write Gradescope's results.json to `FILE`")
 	fs.Int64Var(&c.seed, "seed", 0, "give run i of each test DISTLAB_SEED=`S`+i-1 (default: the harness picks)")
-	fs.BoolVar(&c.o.ListOnly, "list", false, "list the selected tests and stop")
+	fs.BoolVar(&c.o.ListOnly, "list", false, "list the selected tests (with their package when there are several) and stop")
 
 	if i := indexOf(args, "-args"); i >= 0 {
 		c.o.TestArgs = args[i+1:]
@@ -242,7 +270,11 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer, progr
 	}
 	if c.o.ListOnly {
 		for _, s := range rep.Tests {
-			fmt.Fprintln(stdout, s.Test)
+			if len(rep.Packages) > 1 {
+				fmt.Fprintf(stdout, "%s %s\n", s.Package, s.Test)
+			} else {
+				fmt.Fprintln(stdout, s.Test)
+			}
 		}
 		return 0
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -139,4 +140,26 @@ func TestBadRubricsAreRefusedWithTheReason(t *testing.T) {
 		}
 		require.Contains(t, err.Error(), tc.name, "the error names the file")
 	}
+}
+
+func TestManualsRubricExamplesLoadAndAgree(t *testing.T) {
+	dir := t.TempDir()
+	var loaded []*Rubric
+	for name, body := range map[string]string{"rubric.toml": exampleTOML, "rubric.json": exampleJSON} {
+		body = strings.ReplaceAll(body, "\n\t", "\n")
+		body = strings.TrimPrefix(body, "\t")
+		body = body[strings.Index(body, "\n")+1:] // the "# ..." title line
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(body), 0o644))
+		r, err := LoadRubric(path)
+		require.NoError(t, err, name)
+		loaded = append(loaded, r)
+	}
+	require.Equal(t, loaded[0].Items[0].Name, loaded[1].Items[0].Name)
+	for i := range loaded[0].Items {
+		a, b := loaded[0].Items[i], loaded[1].Items[i]
+		a.re, b.re = nil, nil
+		require.Equal(t, a, b)
+	}
+	require.Equal(t, 30, loaded[0].RunsFor("distlab/raft", "TestBackup3B"))
 }
