@@ -1,0 +1,115 @@
+package kvraft
+
+import (
+	"testing"
+
+	"distlab/labrpc"
+	"distlab/labtest"
+	"distlab/persister"
+	"distlab/porcupine/models"
+)
+
+// cluster is a kvraft group on labtest's network, with clerks whose
+// operations go into the test's history.
+type cluster struct {
+	*labtest.Cluster[*KVServer]
+	t            *testing.T
+	w            *labtest.World
+	h            *labtest.History
+	maxraftstate int
+}
+
+// startServer is the labtest StartFunc of a kvraft server.
+func startServer(maxraftstate int) labtest.StartFunc[*KVServer] {
+	return func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*KVServer, []any) {
+		kv := StartKVServer(ends, me, p, maxraftstate)
+		return kv, []any{kv, kv.rf}
+	}
+}
+
+// newCluster starts n servers; call it inside labtest.Run.
+func newCluster(t *testing.T, n int, unreliable bool, maxraftstate int) *cluster {
+	w := labtest.WorldOf(t)
+	c := &cluster{Cluster: labtest.NewCluster(t, n, startServer(maxraftstate)), t: t, w: w,
+		h: w.History(), maxraftstate: maxraftstate}
+	c.Reliable(!unreliable)
+	c.h.SetModel("kv", models.KvModel)
+	return c
+}
+
+func all(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+func (c *cluster) crashAll() {
+	for i := range c.N() {
+		c.Crash(i)
+	}
+}
+
+func (c *cluster) restartAll() {
+	for i := range c.N() {
+		c.Restart(i)
+	}
+}
+
+// leader returns a server that believes it leads, if any.
+func (c *cluster) leader() (int, bool) {
+	for i := range c.N() {
+		if kv, ok := c.Server(i); ok {
+			if _, isLeader := kv.rf.GetState(); isLeader {
+				return i, true
+			}
+		}
+	}
+	return 0, false
+}
+
+func (c *cluster) raftStateSize(i int) int { return c.Persister(i).RaftStateSize() }
+func (c *cluster) snapshotSize(i int) int  { return c.Persister(i).SnapshotSize() }
+
+// recClerk is a Clerk whose operations are recorded in the history.
+type recClerk struct {
+	c  *cluster
+	cl *labtest.Client
+	ck *Clerk
+}
+
+// clerk returns a recording clerk that can reach the servers in to.
+func (c *cluster) clerk(to ...int) *recClerk {
+	cl := c.MakeClient()
+	cl.ConnectOnly(to...)
+	return &recClerk{c: c, cl: cl, ck: MakeClerk(cl.Ends())}
+}
+
+// connectClerk lets ck reach exactly the servers in to.
+func (c *cluster) connectClerk(ck *recClerk, to []int) { ck.cl.ConnectOnly(to...) }
+
+func (rc *recClerk) Get(key string) string {
+	return labtest.Record(rc.c.h, rc.cl.ID(), models.KvInput{Op: models.OpGet, Key: key},
+		func() models.KvOutput { return models.KvOutput{Value: rc.ck.Get(key)} }).Value
+}
+
+func (rc *recClerk) Put(key, value string) {
+	labtest.Record(rc.c.h, rc.cl.ID(), models.KvInput{Op: models.OpPut, Key: key, Value: value},
+		func() models.KvOutput { rc.ck.Put(key, value); return models.KvOutput{} })
+}
+
+func (rc *recClerk) Append(key, value string) {
+	labtest.Record(rc.c.h, rc.cl.ID(), models.KvInput{Op: models.OpAppend, Key: key, Value: value},
+		func() models.KvOutput { rc.ck.Append(key, value); return models.KvOutput{} })
+}
+
+// checkLinearizable checks the whole history with porcupine; on failure
+// labtest writes the artefacts (history.html with the faults drawn in).
+func (c *cluster) checkLinearizable() {
+	c.t.Helper()
+	c.h.Check(models.KvModel, 0)
+	if c.t.Failed() {
+		c.t.FailNow()
+	}
+}

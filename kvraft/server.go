@@ -1,0 +1,133 @@
+package kvraft
+
+import (
+	"errors"
+	"fmt"
+
+	"distlab/labrpc"
+	"distlab/raft"
+	"distlab/rsm"
+)
+
+// KVServer is one replica of the key/value service: a Raft peer, an rsm
+// replica over it and the store it replicates. Its RPC handlers (Get,
+// PutAppend) are called by labrpc concurrently; Kill may be called at any
+// time, from any goroutine.
+type KVServer struct {
+	me  int
+	rf  *raft.Raft
+	rsm *rsm.RSM
+}
+
+// StartKVServer starts replica me of a group whose Raft peers are reached
+// through servers (servers[me] is this server's own end). persister holds
+// what survives a crash: Raft's state and the latest snapshot, which the
+// server restores. The server snapshots when Raft's saved state reaches
+// maxraftstate bytes; -1 means never. Register the result with labrpc
+// (labrpc.MakeService) to serve Get and PutAppend, and the Raft peer's
+// service too.
+//
+// StartKVServer panics with a message naming the bad argument if me is not
+// an index of servers, persister is nil or maxraftstate is below -1.
+func StartKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister, maxraftstate int) *KVServer {
+	if me < 0 || me >= len(servers) {
+		panic(fmt.Sprintf("kvraft.StartKVServer: me = %d is not an index of servers (len %d)", me, len(servers)))
+	}
+	if persister == nil {
+		panic("kvraft.StartKVServer: persister is nil")
+	}
+	if maxraftstate < -1 {
+		panic(fmt.Sprintf("kvraft.StartKVServer: maxraftstate = %d; want -1 (never snapshot) or a size in bytes", maxraftstate))
+	}
+	applyCh := make(chan raft.ApplyMsg)
+	kv := &KVServer{me: me}
+	kv.rf = raft.Make(servers, me, persister, applyCh)
+	r, err := rsm.Make(rsm.Config{
+		Me:           me,
+		Log:          kv.rf,
+		Persister:    persister,
+		MaxRaftState: maxraftstate,
+		Machine:      newStore(),
+		Rand:         servers[me].Rand(),
+	}, applyCh, fromRaft)
+	if err != nil {
+		kv.rf.Kill()
+		panic(fmt.Sprintf("kvraft.StartKVServer: server %d: %v", me, err))
+	}
+	kv.rsm = r
+	return kv
+}
+
+// fromRaft converts Raft's message to rsm's.
+func fromRaft(m raft.ApplyMsg) rsm.ApplyMsg {
+	return rsm.ApplyMsg{
+		CommandValid:  m.CommandValid,
+		Command:       m.Command,
+		CommandIndex:  m.CommandIndex,
+		SnapshotValid: m.SnapshotValid,
+		Snapshot:      m.Snapshot,
+		SnapshotTerm:  m.SnapshotTerm,
+		SnapshotIndex: m.SnapshotIndex,
+	}
+}
+
+// Get is the RPC handler for Clerk.Get. The read goes through the Raft
+// log like a write, so it never returns stale data.
+func (kv *KVServer) Get(args *GetArgs, reply *GetReply) {
+	res, err := kv.rsm.Submit(rsm.Request{Command: command{Kind: kindGet, Key: args.Key}})
+	if err != nil {
+		reply.Err = errFor(err)
+		return
+	}
+	g, ok := res.(getResult)
+	if !ok {
+		reply.Err = ErrWrongLeader // cannot happen: Gets are never deduplicated
+		return
+	}
+	reply.Value = g.Value
+	reply.Err = OK
+	if !g.Found {
+		reply.Err = ErrNoKey
+	}
+}
+
+// PutAppend is the RPC handler for Clerk.Put and Clerk.Append.
+func (kv *KVServer) PutAppend(args *PutAppendArgs, reply *PutAppendReply) {
+	var kind opKind
+	switch args.Op {
+	case OpPut:
+		kind = kindPut
+	case OpAppend:
+		kind = kindAppend
+	default:
+		reply.Err = ErrBadOp
+		return
+	}
+	_, err := kv.rsm.Submit(rsm.Request{ClientID: args.ClientID, Seq: args.Seq,
+		Command: command{Kind: kind, Key: args.Key, Value: args.Value}})
+	reply.Err = OK
+	if err != nil {
+		reply.Err = errFor(err)
+	}
+}
+
+func errFor(err error) Err {
+	switch {
+	case errors.Is(err, rsm.ErrTimeout):
+		return ErrTimeout
+	case errors.Is(err, rsm.ErrKilled):
+		return ErrShutdown
+	default:
+		return ErrWrongLeader
+	}
+}
+
+// Kill stops the server: its Raft peer and rsm replica, and every goroutine
+// they started, before it returns. Handlers still waiting return
+// ErrShutdown.
+func (kv *KVServer) Kill() {
+	kv.rsm.Kill()
+}
+
+// Raft returns the server's Raft peer (tests use it to inspect the log).
+func (kv *KVServer) Raft() *raft.Raft { return kv.rf }

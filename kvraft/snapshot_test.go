@@ -1,0 +1,105 @@
+package kvraft
+
+import (
+	"distlab/labtest"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestInstalledSnapshotBringsLaggingServerUpToDate(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
+		const maxraftstate = 1000
+		c := newCluster(t, 3, false, maxraftstate)
+		ck := c.clerk(all(3)...)
+		ck.Put("a", "A")
+		// Server 2 falls behind while the others write enough to snapshot.
+		c.Partition([]int{0, 1}, []int{2})
+		ck01 := c.clerk(0, 1)
+		for i := range 50 {
+			ck01.Put(fmt.Sprint(i), fmt.Sprint(i))
+		}
+		ck01.Put("b", "B")
+		for i := range 3 {
+			require.LessOrEqual(t, c.raftStateSize(i), 8*maxraftstate, "server %d", i)
+		}
+		// Now server 2 must serve with server 0 only: it needs the
+		// leader's snapshot, since the entries are gone from the log.
+		c.Partition([]int{0, 2}, []int{1})
+		ck02 := c.clerk(0, 2)
+		ck02.Put("c", "C")
+		ck02.Put("d", "D")
+		require.Equal(t, "A", ck02.Get("a"))
+		require.Equal(t, "B", ck02.Get("b"))
+		require.Equal(t, "49", ck02.Get("49"))
+		c.Heal()
+		ck.Put("e", "E")
+		require.Equal(t, "C", ck.Get("c"))
+		require.Equal(t, "E", ck.Get("e"))
+		require.Equal(t, "1", ck.Get("1"))
+		for i := range 3 {
+			require.LessOrEqual(t, c.raftStateSize(i), 8*maxraftstate, "server %d", i)
+		}
+		c.checkLinearizable()
+	})
+}
+
+func TestSnapshotStaysSmallForSmallKeyspace(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
+		const maxraftstate, maxsnapshot = 1000, 500
+		c := newCluster(t, 3, false, maxraftstate)
+		ck := c.clerk(all(3)...)
+		for range 200 {
+			ck.Put("x", "0")
+			require.Equal(t, "0", ck.Get("x"))
+			ck.Put("x", "1")
+			require.Equal(t, "1", ck.Get("x"))
+		}
+		for i := range 3 {
+			require.LessOrEqual(t, c.raftStateSize(i), 8*maxraftstate, "server %d's raft state", i)
+			require.LessOrEqual(t, c.snapshotSize(i), maxsnapshot, "server %d's snapshot", i)
+			require.Positive(t, c.snapshotSize(i), "server %d never snapshotted", i)
+		}
+		c.checkLinearizable()
+	})
+}
+
+func TestNoSnapshotWithMaxRaftStateMinusOne(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
+		c := workload{clients: 1, crash: true, maxraftstate: -1}.run(t)
+		for i := range c.N() {
+			require.Zero(t, c.snapshotSize(i), "server %d", i)
+		}
+	})
+}
+
+func TestSnapshotRecoversStateAfterAllServersCrash(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) { workload{clients: 1, crash: true, maxraftstate: 1000}.run(t) })
+}
+
+func TestSnapshotRecoversStateManyClients(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) { workload{clients: 20, crash: true, maxraftstate: 1000}.run(t) })
+}
+
+func TestSnapshotsOnUnreliableNetwork(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) { workload{clients: 5, unreliable: true, maxraftstate: 1000}.run(t) })
+}
+
+func TestSnapshotsWithRestartsOnUnreliableNetwork(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
+		workload{clients: 5, unreliable: true, crash: true, maxraftstate: 1000}.run(t)
+	})
+}
+
+func TestSnapshotsWithRestartsPartitionsAndUnreliableNetwork(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
+		workload{clients: 5, unreliable: true, crash: true, partitions: true, maxraftstate: 1000}.run(t)
+	})
+}
+
+func TestSharedKeysWithSnapshotsRestartsPartitionsAndUnreliableNetwork(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
+		workload{servers: 7, clients: 15, unreliable: true, crash: true, partitions: true, randomKeys: true, maxraftstate: 1000}.run(t)
+	})
+}
