@@ -79,6 +79,14 @@ func TestCheckCommandOutput(t *testing.T) {
 		{"no-model-flag", []string{"-model", "kv", "testdata/no-model.json"}, ExitOK},
 		{"bad-op", []string{"testdata/bad-op.json"}, ExitOther},
 		{"bad-steps", []string{"-steps", "-1", "testdata/kv-ok.edn"}, ExitOther},
+		{"etcd-ok", []string{"testdata/register-ok.log"}, ExitOK},
+		{"etcd-bad", []string{"testdata/register-bad.log"}, ExitIllegal},
+		{"etcd-as-register", []string{"-model", "register", "testdata/register-bad.log"}, ExitIllegal},
+		{"register-null", []string{"testdata/register-null.json"}, ExitOther},
+		{"register-null-as-etcd", []string{"-model", "etcd", "testdata/register-null.json"}, ExitOK},
+		{"queue-illegal", []string{"testdata/queue-illegal.json"}, ExitIllegal},
+		{"versioned-ok", []string{"testdata/versioned-ok.json"}, ExitOK},
+		{"kv-as-queue", []string{"-model", "queue", "testdata/kv-ok.edn"}, ExitOther},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, status := run(t, tc.args...)

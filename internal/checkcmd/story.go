@@ -81,7 +81,7 @@ func tellStory(w io.Writer, model porcupine.Model, info porcupine.LinearizationI
 	fmt.Fprintf(w, "\n%s (client %d, returned at %d) cannot follow: in state %s neither it\nnor any other operation that could come before it can take effect.\n",
 		pe.CannotFollowDescription, badOp.ClientId, badOp.Return, state)
 	if pe.PendingNeverTookEffect > 0 {
-		fmt.Fprintf(w, "(%s left out of the prefix: they may never have taken effect.)\n", plural(pe.PendingNeverTookEffect, "pending operation"))
+		fmt.Fprintf(w, "(%s left out of the prefix, as a pending operation may never take effect.)\n", plural(pe.PendingNeverTookEffect, "pending operation"))
 	}
 	if len(bad) > 1 {
 		var others []string
