@@ -47,7 +47,7 @@ func (l *layout) row(ln logLine) string {
 		t := ""
 		if i == 0 {
 			t = ln.ms
-			if l.color {
+			if l.color && strings.HasPrefix(part, ln.topic) {
 				part = paint(ln.topic, true) + part[len(ln.topic):]
 			}
 		}

@@ -171,3 +171,11 @@ func TestHelpIsTheManual(t *testing.T) {
 		require.Contains(t, stdout.String(), want)
 	}
 }
+
+func TestTopicWiderThanItsColumnStillPrints(t *testing.T) {
+	var out bytes.Buffer
+	_, err := Render(strings.NewReader("7 AVERYLONGTOPICNAME S1 x\n"), &out, Options{Columns: 2, Width: 20, Color: true})
+	require.NoError(t, err)
+	require.Contains(t, out.String(), "AVERYLONGTOP")
+	require.Contains(t, out.String(), "ICNAME x")
+}
