@@ -446,9 +446,21 @@ func (h *Cluster) One(cmd interface{}, expected int, retry bool) int {
 // TryOne is one for goroutines other than the test's: it reports failure
 // as an error.
 func (h *Cluster) TryOne(cmd interface{}, expected int, retry bool) (int, error) {
+	if !retry {
+		return h.tryOne(cmd, expected, false, 10*time.Second)
+	}
+	return h.tryOne(cmd, expected, true, 10*time.Second)
+}
+
+// tryOneWithin is TryOne, retrying for at most limit.
+func (h *Cluster) tryOneWithin(cmd interface{}, expected int, limit time.Duration) (int, error) {
+	return h.tryOne(cmd, expected, true, limit)
+}
+
+func (h *Cluster) tryOne(cmd interface{}, expected int, retry bool, limit time.Duration) (int, error) {
 	t0 := time.Now()
 	s := 0
-	for time.Since(t0) < 10*time.Second {
+	for time.Since(t0) < limit {
 		index := -1
 		for k := 0; k < h.n; k++ {
 			s = (s + 1) % h.n
@@ -478,7 +490,7 @@ func (h *Cluster) TryOne(cmd interface{}, expected int, retry bool) (int, error)
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
-	return -1, fmt.Errorf("command %v was not applied by %d peers within 10s", cmd, expected)
+	return -1, fmt.Errorf("command %v was not applied by %d peers within %v", cmd, expected, limit)
 }
 
 // RPCs returns the number of RPCs sent on the network so far.

@@ -219,3 +219,14 @@ func (v *invariants) checkLeaderCompleteness(p peerView) {
 		}
 	}
 }
+
+// leaderStats returns how many (term, leader) pairs were seen and the
+// highest term seen with a leader.
+func (v *invariants) leaderStats() (leaders, maxTerm int) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for term := range v.leaders {
+		maxTerm = max(maxTerm, term)
+	}
+	return len(v.leaders), maxTerm
+}

@@ -1,0 +1,50 @@
+package raft_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"distlab/raft/rafttest"
+)
+
+var chaosRuns = flag.Int("chaos.runs", 20, "number of chaos runs (each with its own seed); DISTLAB_CHAOS_RUNS overrides")
+
+func numChaosRuns(t *testing.T) int {
+	if s := os.Getenv("DISTLAB_CHAOS_RUNS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			t.Fatalf("DISTLAB_CHAOS_RUNS=%q: want a positive number of runs", s)
+		}
+		return n
+	}
+	return *chaosRuns
+}
+
+// TestSafetyAndLivenessUnderRandomFaults runs many chaos runs, each under
+// its own seed: a random nemesis partitions, crashes, restarts, disconnects
+// and cuts peers and changes the network's mode while clients submit
+// commands. The invariants are checked all along, and after every round
+// of faults the healed cluster must commit within 10 s.
+func TestSafetyAndLivenessUnderRandomFaults(t *testing.T) {
+	for k := 0; k < numChaosRuns(t); k++ {
+		t.Run(fmt.Sprintf("run%02d", k), func(t *testing.T) {
+			t.Parallel()
+			run(t, func(t *testing.T) {
+				rep := rafttest.Chaos(t, rafttest.ChaosConfig{
+					Duration:  10 * time.Second,
+					Round:     5 * time.Second,
+					Snapshots: k%2 == 1,
+				})
+				if rep.Committed == 0 || rep.Faults == 0 {
+					t.Fatalf("a chaos run with %d commits and %d faults tested nothing", rep.Committed, rep.Faults)
+				}
+				t.Logf("leaders=%d maxterm=%d submitted=%d committed=%d faults=%d recovery=%v",
+					rep.Leaders, rep.MaxTerm, rep.Submitted, rep.Committed, rep.Faults, rep.Recovery)
+			})
+		})
+	}
+}
