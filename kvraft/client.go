@@ -1,6 +1,7 @@
 package kvraft
 
 import (
+	"sync"
 	"time"
 
 	"distlab/labrpc"
@@ -20,6 +21,8 @@ type Clerk struct {
 	servers  []*labrpc.ClientEnd
 	clientID int64
 	turn     chan struct{} // a one-slot semaphore: holds the token while an operation runs
+	closed   chan struct{} // closed by Close
+	close    sync.Once
 	// Guarded by turn:
 	seq    int64 // sequence number of the latest Put/Append
 	leader int   // the server that answered last
@@ -37,7 +40,7 @@ func MakeClerk(servers []*labrpc.ClientEnd) *Clerk {
 	for id == 0 {
 		id = r.Int64() // 0 means anonymous to rsm
 	}
-	ck := &Clerk{servers: servers, clientID: id, turn: make(chan struct{}, 1)}
+	ck := &Clerk{servers: servers, clientID: id, turn: make(chan struct{}, 1), closed: make(chan struct{})}
 	ck.leader = r.IntN(len(servers))
 	return ck
 }
@@ -80,17 +83,39 @@ func (ck *Clerk) putAppend(key, value, op string) {
 	})
 }
 
+// Close makes the Clerk give up: the operation in progress returns as soon
+// as its current RPC does (a Get returning ""), and later operations return
+// at once, without effect. Whether an abandoned Put or Append took effect is
+// unknown. Close is for tests and tools that must stop a client whose
+// servers may never answer; Closed tells them whether an operation's result
+// can be trusted.
+func (ck *Clerk) Close() { ck.close.Do(func() { close(ck.closed) }) }
+
+// Closed reports whether Close has been called. An operation that returned
+// before Close was called completed normally.
+func (ck *Clerk) Closed() bool {
+	select {
+	case <-ck.closed:
+		return true
+	default:
+		return false
+	}
+}
+
 // call sends one request with try until a server accepts it, starting at
-// the last known leader and moving to the next server after each failure.
-// Caller holds the turn.
+// the last known leader and moving to the next server after each failure,
+// or until the Clerk is closed. Caller holds the turn.
 func (ck *Clerk) call(try func(*labrpc.ClientEnd) bool) {
-	for failures := 0; ; {
+	for failures := 0; !ck.Closed(); {
 		if try(ck.servers[ck.leader]) {
 			return
 		}
 		ck.leader = (ck.leader + 1) % len(ck.servers)
 		if failures++; failures%len(ck.servers) == 0 {
-			time.Sleep(retryPause)
+			select {
+			case <-time.After(retryPause):
+			case <-ck.closed:
+			}
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package kvraft
 
 import (
+	"distlab/labrpc"
 	"distlab/labtest"
 	"fmt"
 	"strconv"
@@ -64,6 +65,10 @@ func TestSequentialAppendsDoNotWaitForHeartbeats(t *testing.T) {
 	labtest.Run(t, func(t *testing.T) {
 		const n = 1000
 		c := newCluster(t, 3, false, -1)
+		// A millisecond per message on average: a round trip costs time,
+		// so an operation that waited for a heartbeat would show.
+		oneMs := labrpc.Uniform(500*time.Microsecond, 1500*time.Microsecond)
+		c.World().Network().SetFaults(&labrpc.Faults{RequestDelay: oneMs, ReplyDelay: oneMs})
 		ck := c.clerk(all(3)...)
 		ck.Put("x", "") // wait for a leader before timing
 		start := time.Now()
@@ -75,5 +80,27 @@ func TestSequentialAppendsDoNotWaitForHeartbeats(t *testing.T) {
 		require.Less(t, per, 33*time.Millisecond, "an operation must commit without waiting for the next heartbeat")
 		require.Len(t, ck.Get("x"), n)
 		c.checkLinearizable()
+	})
+}
+
+func TestClosedClerkGivesUpOnUnreachableServers(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
+		c := newCluster(t, 3, false, -1)
+		ck := c.clerk() // reaches no server
+		get := done(func() { ck.ck.Get("k") })
+		time.Sleep(2 * time.Second)
+		select {
+		case <-get:
+			t.Fatal("a Get returned although no server was reachable")
+		default:
+		}
+		ck.ck.Close()
+		select {
+		case <-get:
+		case <-time.After(time.Second):
+			t.Fatal("a closed Clerk's Get did not return within 1 s")
+		}
+		require.True(t, ck.ck.Closed())
+		ck.ck.Put("k", "v") // returns at once
 	})
 }
