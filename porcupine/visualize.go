@@ -78,10 +78,11 @@ func writeVizPage(w *bytes.Buffer, data *vizData) error {
 	if err != nil {
 		return err
 	}
-	title := "Linearizable history"
-	if data.Verdict == "illegal" {
-		title = "Non-linearizable history"
-	}
+	title := map[string]string{
+		"ok":      "Linearizable history",
+		"illegal": "Non-linearizable history",
+		"unknown": "Undecided history",
+	}[data.Verdict]
 	page := strings.NewReplacer(
 		"{{TITLE}}", title,
 		"/*{{CSS}}*/", vizCSS,

@@ -295,3 +295,23 @@ func TestVisualizeClaimsNoCulpritInAnUndecidedPartition(t *testing.T) {
 		t.Errorf("an illegal partition beside an undecided one: verdict %q first bad %d", d.Verdict, d.FirstBad)
 	}
 }
+
+func TestVisualizePageTitleFollowsTheVerdict(t *testing.T) {
+	for _, tc := range []struct {
+		verdicts []CheckResult
+		title    string
+	}{
+		{nil, "<title>Non-linearizable history</title>"},
+		{[]CheckResult{Unknown, Ok}, "<title>Undecided history</title>"},
+	} {
+		info := illegalKVInfo(t)
+		info.verdicts = tc.verdicts
+		var buf bytes.Buffer
+		if err := Visualize(vkModel, info, &buf); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), tc.title) {
+			t.Errorf("verdicts %v: page lacks %s", tc.verdicts, tc.title)
+		}
+	}
+}
