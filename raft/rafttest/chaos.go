@@ -31,6 +31,9 @@ type ChaosConfig struct {
 	// Snapshots makes the peers' services snapshot every SnapInterval
 	// commands.
 	Snapshots bool
+	// OnReport, if set, receives the report when the run ends, also when it
+	// fails (it runs from a deferred call of Chaos).
+	OnReport func(ChaosReport)
 }
 
 func (cfg ChaosConfig) withDefaults() ChaosConfig {
@@ -90,16 +93,40 @@ func (r ChaosReport) Print(w io.Writer) {
 // each round the nemesis is stopped, the cluster healed, and a command
 // must be applied by every peer within cfg.Liveness. A violation or a
 // missed liveness bound fails t. It must run under labtest.Run.
-func Chaos(t *testing.T, cfg ChaosConfig) ChaosReport {
+func Chaos(t *testing.T, cfg ChaosConfig) (rep ChaosReport) {
 	t.Helper()
 	cfg = cfg.withDefaults()
 	h := New(t, cfg.Servers, Config{Snapshots: cfg.Snapshots})
 	w := labtest.WorldOf(t)
-	rep := ChaosReport{Servers: cfg.Servers}
+	rep.Servers = cfg.Servers
 
 	stop := make(chan struct{})
+	var stopOnce sync.Once
 	var wg sync.WaitGroup
 	var mu sync.Mutex
+	stopClients := func() {
+		stopOnce.Do(func() { close(stop) })
+		wg.Wait()
+	}
+	// Runs also when t fails (t.Fatalf ends this goroutine through its
+	// deferred calls): the clients must not outlive the test.
+	defer func() {
+		stopClients()
+		rep.Leaders, rep.MaxTerm = h.inv.leaderStats()
+		rep.Committed = h.MaxApplied()
+		rep.Snapshots = h.SnapshotsDelivered()
+		for _, e := range w.Schedule().Events {
+			if e.By == labtest.ByNemesis {
+				rep.Faults++
+			}
+		}
+		rep.RPCs, rep.Bytes = h.RPCs(), h.Bytes()
+		rep.Virtual = w.Now()
+		rep.Violations = h.Violations()
+		if cfg.OnReport != nil {
+			cfg.OnReport(rep)
+		}
+	}()
 	for c := 0; c < cfg.Clients; c++ {
 		wg.Add(1)
 		go func(c int, rng *rand.Rand) {
@@ -132,25 +159,9 @@ func Chaos(t *testing.T, cfg ChaosConfig) ChaosReport {
 		h.CheckFailures()
 		t0 := time.Now()
 		if _, err := h.tryOneWithin(h.rng.Int(), h.n, cfg.Liveness); err != nil {
-			close(stop)
-			wg.Wait()
 			t.Fatalf("liveness: round %d: after healing, %v", rep.Rounds, err)
 		}
 		rep.Recovery = max(rep.Recovery, time.Since(t0))
 	}
-	close(stop)
-	wg.Wait()
-
-	rep.Leaders, rep.MaxTerm = h.inv.leaderStats()
-	rep.Committed = h.MaxApplied()
-	rep.Snapshots = h.SnapshotsDelivered()
-	for _, e := range w.Schedule().Events {
-		if e.By == labtest.ByNemesis {
-			rep.Faults++
-		}
-	}
-	rep.RPCs, rep.Bytes = h.RPCs(), h.Bytes()
-	rep.Virtual = w.Now()
-	rep.Violations = h.Violations()
-	return rep
+	return rep // completed by the deferred call
 }
