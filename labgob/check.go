@@ -174,6 +174,9 @@ func checkZero(v reflect.Value, path, root string, depth int) {
 	if v.IsZero() {
 		return
 	}
+	if (v.Kind() == reflect.Map || v.Kind() == reflect.Slice) && v.Len() == 0 {
+		return // empty: nothing stale can survive
+	}
 	what := "a variable of type " + root
 	if path != root {
 		what = "field " + path

