@@ -346,3 +346,40 @@ func TestBigMessagesAndSmallOnesShareALink(t *testing.T) {
 		}
 	})
 }
+
+func TestClassicTimingsMatchTheDocumentedRanges(t *testing.T) {
+	virtual(t, func(t *testing.T) {
+		rn, e, _ := setup(t)
+		measure := func(n int) (lo, hi, mean time.Duration) {
+			lo = time.Hour
+			var total time.Duration
+			for i := 0; i < n; i++ {
+				start := time.Now()
+				echo(e, i)
+				d := time.Since(start)
+				lo, hi, total = min(lo, d), max(hi, d), total+d
+			}
+			return lo, hi, total / time.Duration(n)
+		}
+		rn.Reliable(false)
+		if _, hi, _ := measure(300); hi >= 27*time.Millisecond {
+			t.Errorf("an unreliable call took %v, want under 27ms", hi)
+		}
+		rn.Reliable(true)
+		rn.Enable("e", false)
+		if _, hi, mean := measure(300); hi >= 100*time.Millisecond || mean < 35*time.Millisecond || mean > 65*time.Millisecond {
+			t.Errorf("disabled calls took up to %v, mean %v; want under 100ms, mean about 50ms", hi, mean)
+		}
+		rn.LongDelays(true)
+		if _, hi, mean := measure(300); hi >= 7*time.Second || mean < 3*time.Second || mean > 4*time.Second {
+			t.Errorf("disabled calls with long delays took up to %v, mean %v; want under 7s, mean about 3.5s", hi, mean)
+		}
+		rn.LongDelays(false)
+		rn.Enable("e", true)
+		rn.LongReordering(true)
+		lo, hi, _ := measure(300)
+		if lo != 0 || hi < 200*time.Millisecond || hi > 2200*time.Millisecond {
+			t.Errorf("with long reordering calls took %v to %v; want some at once and the rest 200ms to 2.2s", lo, hi)
+		}
+	})
+}
