@@ -169,3 +169,24 @@ func unfinishedBody(t *testing.T) {
 	_ = op // never ends: pending
 	t.Fatal("gave up waiting")
 }
+
+// waitForever waits for a message that never comes: a deadlock.
+func waitForever(ch chan int) { <-ch }
+
+// pollForever waits for a condition that never holds, sleeping between
+// polls: virtual time runs on for ever.
+func pollForever(cond func() bool) {
+	for !cond() {
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func stuckBody(t *testing.T) {
+	labtest.NewCluster(t, 3, startBeat(100*time.Millisecond))
+	waitForever(make(chan int))
+}
+
+func spinningBody(t *testing.T) {
+	labtest.NewCluster(t, 3, startBeat(100*time.Millisecond))
+	pollForever(func() bool { return false })
+}

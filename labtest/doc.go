@@ -48,7 +48,14 @@
 //   - every goroutine ends after Kill(): a goroutine that outlives the test
 //     is a leak, reported as a failure with its stack. In a bubble a leaked
 //     goroutine would keep the test alive for ever, so the harness ends the
-//     test binary with a panic after reporting it.
+//     test binary with a panic whose message is the report (with the
+//     summary and artefact lines below).
+//
+// A test in a bubble that waits for something that never happens would
+// either deadlock or let virtual time run on for ever. A watchdog ends it
+// after DISTLAB_TIMEOUT of virtual time (default 10m; "0" for none) with a
+// panic that shows where each of its goroutines is, after writing the
+// artefacts.
 //
 // A bubble also forbids real I/O waits, os/exec and the net package inside
 // the test; files are fine.

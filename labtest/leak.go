@@ -73,26 +73,33 @@ func bubbleOf(header string) string {
 	return strings.TrimRight(after, "]:")
 }
 
+// bubbleGoroutines returns the goroutines of me's bubble other than me and
+// the bubble's own (synctest's root and the test runner's).
+func bubbleGoroutines(me goroutineStack) []goroutineStack {
+	bubble := bubbleOf(me.header)
+	if bubble == "" {
+		return nil
+	}
+	var out []goroutineStack
+	for _, g := range allStacks() {
+		if g.id == me.id || bubbleOf(g.header) != bubble ||
+			strings.Contains(g.text, ".testingSynctestTest(") || strings.Contains(g.text, "internal/synctest.Run(") {
+			continue
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
 // bubbleLeaks waits (on the virtual clock) for the goroutines of the
 // caller's bubble to end and describes those that do not. It must run in
 // the bubble, on the test's goroutine, after everything was shut down.
 func bubbleLeaks() string {
 	me := currentGoroutine()
-	bubble := bubbleOf(me.header)
-	if bubble == "" {
-		return ""
-	}
 	var left []goroutineStack
 	for waited := time.Duration(0); ; waited += leakPoll {
 		synctest.Wait()
-		left = left[:0]
-		for _, g := range allStacks() {
-			if g.id == me.id || bubbleOf(g.header) != bubble ||
-				strings.Contains(g.text, ".testingSynctestTest(") || strings.Contains(g.text, "internal/synctest.Run(") {
-				continue
-			}
-			left = append(left, g)
-		}
+		left = bubbleGoroutines(me)
 		if len(left) == 0 {
 			return ""
 		}
@@ -147,12 +154,17 @@ func leakReport(left []goroutineStack, grace string) string {
 	b.WriteString("goroutine needs a channel closed or a Cond broadcast). The leaked goroutines:\n")
 	for _, g := range left {
 		b.WriteString("\n")
-		lines := strings.Split(g.text, "\n")
-		if len(lines) > 16 {
-			lines = append(lines[:15], "\t...")
-		}
-		b.WriteString(strings.Join(lines, "\n"))
+		b.WriteString(trimStack(g.text))
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// trimStack keeps the first lines of a goroutine's stack.
+func trimStack(text string) string {
+	lines := strings.Split(text, "\n")
+	if len(lines) > 16 {
+		lines = append(lines[:15], "\t...")
+	}
+	return strings.Join(lines, "\n")
 }

@@ -21,6 +21,8 @@ var children = map[string]func(t *testing.T){
 	"Budgets":      budgetsBody,
 	"Logged":       loggedBody,
 	"Unfinished":   unfinishedBody,
+	"Stuck":        stuckBody,
+	"Spinning":     spinningBody,
 }
 
 func TestMain(m *testing.M) {

@@ -3,6 +3,7 @@ package labtest
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -37,6 +38,10 @@ func Run(t *testing.T, body func(t *testing.T)) {
 	if err != nil {
 		t.Fatalf("labtest: %v", err)
 	}
+	limit, err := timeLimit()
+	if err != nil {
+		t.Fatalf("labtest: %v", err)
+	}
 	if Realtime() {
 		before := goroutineIDs()
 		w := newWorld(t, seed, false)
@@ -55,6 +60,7 @@ func Run(t *testing.T, body func(t *testing.T)) {
 		w.bind(t)
 		w.captureLogs()
 		t.Cleanup(func() { w.finish(t, nil) })
+		w.startWatchdog(t, limit)
 		body(t)
 	})
 }
@@ -90,6 +96,7 @@ func runSeed(t *testing.T) (int64, *Schedule, error) {
 // finish ends the test: it runs as the World's last cleanup, after the
 // clusters' (which kill the servers).
 func (w *World) finish(t *testing.T, before map[uint64]bool) {
+	w.stopWatchdog()
 	w.mu.Lock()
 	w.virtual = w.Now()
 	w.ended = true
@@ -103,27 +110,44 @@ func (w *World) finish(t *testing.T, before map[uint64]bool) {
 	} else if before != nil {
 		leak = realtimeLeaks(before)
 	}
-	if leak != "" {
+	// A leak in a bubble ends the process with a panic, which shows its
+	// message but not the test's log: the report goes in the message.
+	panics := leak != "" && w.bubble
+	switch {
+	case panics:
+		t.Fail()
+	case leak != "":
 		t.Error(leak)
 	}
-	wall := w.wall()
-	t.Logf("distlab: virtual=%v wall=%v rpcs=%d bytes=%d seed=%d", w.virtual, wall, rpcs, bytes, w.seed)
-	if t.Failed() {
-		dir, err := w.writeArtifacts()
-		if err != nil {
-			t.Logf("distlab: could not write the failure artefacts: %v", err)
-		} else {
-			t.Logf("distlab: artifacts=%s", dir)
-			t.Logf("distlab: replay: %s", replayCommand(dir, w.pkg, w.test))
-		}
-	}
+	lines := w.report(t, rpcs, bytes, !panics)
 	w.releaseLogs()
 	w.forget()
 	worlds.Delete(t)
-	if leak != "" && w.bubble {
+	if panics {
 		// The leaked goroutines keep the bubble, and so the test, alive.
-		panic(leak)
+		panic(leak + "\n" + strings.Join(lines, "\n"))
 	}
+}
+
+// report writes the artefacts if the test failed, and returns the summary
+// line and, for a failed test, the lines that say where the artefacts are
+// and how to replay them. It logs them when log is set.
+func (w *World) report(t *testing.T, rpcs int, bytes int64, log bool) []string {
+	lines := []string{fmt.Sprintf("distlab: virtual=%v wall=%v rpcs=%d bytes=%d seed=%d", w.virtual, w.wall(), rpcs, bytes, w.seed)}
+	if t.Failed() {
+		dir, err := w.writeArtifacts()
+		if err != nil {
+			lines = append(lines, fmt.Sprintf("distlab: could not write the failure artefacts: %v", err))
+		} else {
+			lines = append(lines, "distlab: artifacts="+dir, "distlab: replay: "+replayCommand(dir, w.pkg, w.test))
+		}
+	}
+	if log {
+		for _, l := range lines {
+			t.Log(l)
+		}
+	}
+	return lines
 }
 
 // forget drops the World's entries from the package's maps.

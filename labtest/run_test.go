@@ -49,3 +49,25 @@ func TestVirtualClockStartsInTheBubble(t *testing.T) {
 		require.Less(t, labtest.WorldOf(t).Now(), time.Second)
 	})
 }
+
+func TestStuckTestIsEndedAtItsVirtualTimeLimitWithArtefacts(t *testing.T) {
+	for _, tc := range []struct{ child, where string }{
+		{"Stuck", "waitForever"},
+		{"Spinning", "pollForever"},
+	} {
+		t.Run(tc.child, func(t *testing.T) {
+			out, code := runChild(t, tc.child, labtest.EnvTimeout+"=30s", labtest.EnvArtifacts+"="+t.TempDir())
+			require.NotEqual(t, 0, code, out)
+			require.Contains(t, out, "labtest: "+tc.child+" did not end within 30s of virtual time (DISTLAB_TIMEOUT=30s)")
+			require.Contains(t, out, tc.where, "the report shows where the test is stuck")
+			require.Regexp(t, `distlab: virtual=30s wall=\S+ rpcs=\d+`, out)
+			require.Contains(t, out, "distlab: artifacts=")
+		})
+	}
+}
+
+func TestBadTimeLimitIsRefusedNamingTheVariable(t *testing.T) {
+	out, code := runChild(t, "Empty", labtest.EnvTimeout+"=forever")
+	require.NotEqual(t, 0, code, out)
+	require.Contains(t, out, `DISTLAB_TIMEOUT="forever" is not a duration`)
+}

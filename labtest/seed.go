@@ -18,7 +18,29 @@ const (
 	EnvReplay    = "DISTLAB_REPLAY"    // path of a schedule.json to replay
 	EnvArtifacts = "DISTLAB_ARTIFACTS" // folder under which failure artefacts are written
 	EnvLog       = "DISTLAB_LOG"       // "1": keep the per-peer log in memory for the artefacts
+	EnvTimeout   = "DISTLAB_TIMEOUT"   // limit of a test's virtual time (default 10m; "0": none)
 )
+
+// DefaultTimeLimit is how much virtual time a test may take before the
+// harness declares it stuck (see Run).
+const DefaultTimeLimit = 10 * time.Minute
+
+// timeLimit returns the virtual time limit of a test: DISTLAB_TIMEOUT, or
+// DefaultTimeLimit; 0 means none.
+func timeLimit() (time.Duration, error) {
+	s := strings.TrimSpace(os.Getenv(EnvTimeout))
+	switch s {
+	case "":
+		return DefaultTimeLimit, nil
+	case "0", "off", "none":
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%s=%q is not a duration such as \"5m\" (or 0 for no limit)", EnvTimeout, s)
+	}
+	return d, nil
+}
 
 // seedFromEnv returns the seed that DISTLAB_SEED fixes, or a freshly drawn
 // one. The error names the variable when its value is not an integer.

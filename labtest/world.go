@@ -33,6 +33,7 @@ type World struct {
 	outside   *outside // runs functions outside the bubble; nil in real time
 	replay    *Schedule
 	logs      *ring // captured per-peer log, or nil
+	watch     *watchdog
 
 	mu       sync.Mutex
 	rng      *rand.Rand // harness choices; guarded by mu
