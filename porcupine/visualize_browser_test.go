@@ -57,7 +57,7 @@ func runChromium(t *testing.T, chromium string, args ...string) []byte {
 	defer cancel()
 	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--hide-scrollbars", "--user-data-dir=" + t.TempDir()}
+		"--disable-crash-reporter", "--disable-breakpad", "--hide-scrollbars", "--user-data-dir=" + t.TempDir()}
 	cmd := exec.CommandContext(ctx, chromium, append(base, args...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
