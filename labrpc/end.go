@@ -53,8 +53,11 @@ func (e *ClientEnd) Rand() *rand.Rand {
 func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bool {
 	rn := e.net
 	rv := reflect.ValueOf(reply)
+	if reply == nil {
+		panic(callErr(ErrBadReply, svcMeth, "reply is nil; it must be a non-nil pointer, e.g. &reply"))
+	}
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
-		panic(callErr(ErrBadReply, svcMeth, "reply must be a non-nil pointer, e.g. &reply, but it is %T(%v)", reply, reply))
+		panic(callErr(ErrBadReply, svcMeth, "reply must be a non-nil pointer, e.g. &reply, but it is a %T", reply))
 	}
 
 	// A snapshot of everything this call depends on.

@@ -79,7 +79,7 @@ func (m *Message) String() string {
 
 // An Observer sees every message the network handles, synchronously, at
 // the moment its fate is decided and before its delay starts. It runs on
-// the caller's goroutine (or the handler's), so it must be quick and safe
+// the calling goroutine, with no lock held, so it must be quick and safe
 // for concurrent use; it may call the Network.
 //
 // An observer may also act on a message whose Fate is Delivered or

@@ -9,9 +9,10 @@ import (
 // Handlers run on worker goroutines rather than on the callers' own, so
 // that a caller can give up on a handler that is stuck in a crashed server.
 // Workers are reused: a fresh goroutine would have to grow its stack for
-// the reflective call on every request. A worker waits for work for at most
-// workerIdle and ends then, or at once when the network is cleaned up, so
-// an idle network keeps no goroutines for long and none after Cleanup.
+// the reflective call on every request. A worker that finds no work for
+// one to two workerIdle periods ends, and every idle worker ends at once
+// when the network is cleaned up, so an idle network keeps no goroutines
+// for long and none after Cleanup.
 const workerIdle = time.Second
 
 // An inflight call is one handler execution.
