@@ -23,8 +23,14 @@ type memoSlot struct {
 	off uint32 // index of the bitset in arena, in units of words
 }
 
-func newMemo(words int) *memo {
-	return &memo{words: words, slots: make([]memoSlot, 1<<10)}
+// newMemo returns an empty memo for sets of `words` words, sized for a
+// partition of n operations (it grows as needed).
+func newMemo(words, n int) *memo {
+	size := 64
+	for size < 4*n {
+		size *= 2
+	}
+	return &memo{words: words, slots: make([]memoSlot, size)}
 }
 
 // insert adds the configuration (bits, sid) with the given key unless an equal

@@ -8,9 +8,17 @@ import (
 	"time"
 )
 
-// checkPartitions decides every partition, at most GOMAXPROCS at a time,
-// largest first. Without verbose, the first Illegal partition stops the rest;
-// with verbose, the rest get a grace period (see CheckOperationsVerbose).
+// firstBudget is how many search steps a partition gets on its first turn;
+// each later turn doubles it.
+const firstBudget = 1 << 14
+
+// checkPartitions decides every partition with at most GOMAXPROCS searches
+// running at once. Partitions take turns: each runs for a budget of steps,
+// smallest partition first, and goes to the back of the queue with twice the
+// budget if undecided. So one hard partition cannot delay the verdict on the
+// others, and an Illegal one is found early. Without verbose, the first
+// Illegal partition stops the rest; with verbose, the rest get a grace period
+// (see CheckOperationsVerbose).
 func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose bool, timeout time.Duration) (CheckResult, LinearizationInfo) {
 	start := time.Now()
 	ctx, cancel := context.Background(), context.CancelFunc(func() {})
@@ -22,18 +30,25 @@ func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose boo
 	stopCtx, stop := context.WithCancel(ctx)
 	defer stop()
 
-	order := make([]int, len(parts))
-	for i := range order {
-		order[i] = i
+	type task struct {
+		part   int
+		s      *searcher
+		budget int
 	}
-	sort.SliceStable(order, func(a, b int) bool { return len(parts[order[a]]) > len(parts[order[b]]) })
+	queue := make([]task, len(parts))
+	for i := range parts {
+		queue[i] = task{part: i, budget: firstBudget}
+	}
+	sort.SliceStable(queue, func(a, b int) bool { return len(parts[queue[a].part]) < len(parts[queue[b].part]) })
 
 	results := make([]searchResult, len(parts))
 	var (
 		mu      sync.Mutex
-		nextIdx int
-		illegal bool
-		timer   *time.Timer
+		cond    = sync.NewCond(&mu)
+		running int         // tasks taken from the queue and not yet settled
+		illegal bool        // some partition is Illegal
+		halted  bool        // a worker panicked: hand out no more work
+		timer   *time.Timer // the verbose grace period
 		panicV  interface{} // a panic in a worker (from the model), re-raised here
 	)
 	defer func() {
@@ -43,6 +58,47 @@ func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose boo
 		}
 		mu.Unlock()
 	}()
+	// take blocks until a task is available or none will ever be.
+	take := func() (task, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		for len(queue) == 0 && running > 0 && !halted {
+			cond.Wait()
+		}
+		if len(queue) == 0 || halted || (illegal && !verbose) {
+			return task{}, false
+		}
+		t := queue[0]
+		queue = queue[1:]
+		running++
+		return t, true
+	}
+	settle := func(t task, r searchResult, done bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		running--
+		defer cond.Broadcast()
+		if !done {
+			t.budget *= 2
+			queue = append(queue, t)
+			return
+		}
+		results[t.part] = r
+		if r.verdict != Illegal || illegal {
+			return
+		}
+		illegal = true
+		if !verbose {
+			stop()
+			return
+		}
+		grace := time.Since(start)
+		if grace < time.Second {
+			grace = time.Second
+		}
+		timer = time.AfterFunc(grace, stop)
+	}
+
 	workers := runtime.GOMAXPROCS(0)
 	if workers > len(parts) {
 		workers = len(parts)
@@ -58,38 +114,23 @@ func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose boo
 					if panicV == nil {
 						panicV = v
 					}
-					illegal = true // stop handing out work
+					halted = true
+					running--
+					cond.Broadcast()
 					mu.Unlock()
 					stop()
 				}
 			}()
 			for {
-				mu.Lock()
-				if nextIdx == len(order) || (illegal && !verbose) {
-					mu.Unlock()
+				t, ok := take()
+				if !ok {
 					return
 				}
-				p := order[nextIdx]
-				nextIdx++
-				mu.Unlock()
-				r := newSearcher(stopCtx, model, byValue, parts[p], verbose).run()
-				results[p] = r
-				if r.verdict == Illegal {
-					mu.Lock()
-					if !illegal {
-						illegal = true
-						if !verbose {
-							stop()
-						} else {
-							grace := time.Since(start)
-							if grace < time.Second {
-								grace = time.Second
-							}
-							timer = time.AfterFunc(grace, stop)
-						}
-					}
-					mu.Unlock()
+				if t.s == nil {
+					t.s = newSearcher(stopCtx, model, byValue, parts[t.part], verbose)
 				}
+				r, done := t.s.run(t.budget)
+				settle(t, r, done)
 			}
 		}()
 	}
@@ -104,7 +145,7 @@ func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose boo
 		case r.verdict == Illegal:
 			verdict = Illegal
 		case r.verdict != Ok && verdict == Ok:
-			verdict = Unknown // cancelled or never started
+			verdict = Unknown // cancelled or never decided
 		}
 	}
 	var info LinearizationInfo

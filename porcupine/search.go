@@ -57,6 +57,15 @@ type searcher struct {
 	states  *stateTable
 	memo    *memo
 
+	// The search's position, kept between calls of run.
+	started bool
+	sid     int32    // the current state
+	hash    uint64   // Zobrist hash of the linearized set
+	bits    []uint64 // the linearized set
+	stack   []frame  // the linearized operations, in order
+	cur     int32    // the event the scan is at
+	retLeft int      // return events still in the list
+
 	// verbose bookkeeping: for each operation, the longest partial
 	// linearization (index into seqs) containing it.
 	longest []int32
@@ -163,44 +172,62 @@ type frame struct {
 	hash uint64
 }
 
-// run performs the search. The context's cancellation makes it return
-// Unknown.
-func (s *searcher) run() searchResult {
+// start prepares the search: the initial state, the memo, the counters.
+func (s *searcher) start() {
 	n := len(s.ops)
 	step := func(st, in, out interface{}) (bool, interface{}) {
 		return s.model.StepContext(s.ctx, st, in, out)
 	}
 	init := s.model.Init()
 	checkComparable(s.byValue, init)
-	s.states = newStateTable(s.model, s.byValue, step)
+	s.states = newStateTable(s.model, s.byValue, n, step)
 	words := (n + 63) / 64
 	if words == 0 {
 		words = 1
 	}
-	s.memo = newMemo(words)
-	bits := make([]uint64, words)
+	s.memo = newMemo(words, n)
+	s.bits = make([]uint64, words)
 	if s.verbose {
 		s.longest = make([]int32, n)
 		for i := range s.longest {
 			s.longest[i] = -1
 		}
 	}
-
-	retLeft := 0
 	for _, r := range s.retEv {
 		if r >= 0 {
-			retLeft++
+			s.retLeft++
 		}
 	}
-	sid := s.states.intern(init)
-	var hash uint64
-	stack := make([]frame, 0, n)
-	head := int32(0)
-	cur := s.next[head]
-	budget := 0
+	s.sid = s.states.intern(init)
+	s.stack = make([]frame, 0, n)
+	s.cur = s.next[0]
+	s.started = true
+}
+
+// run continues the search for at most about budget steps (budget <= 0: no
+// limit). It returns the result and true once decided (or cancelled through
+// the context: Unknown), or false if the budget ran out first; run can then
+// be called again to resume.
+func (s *searcher) run(budget int) (searchResult, bool) {
+	if !s.started {
+		s.start()
+	}
+	// Local copies of the hot fields; written back when suspending.
+	sid, hash, stack, cur, retLeft, bits := s.sid, s.hash, s.stack, s.cur, s.retLeft, s.bits
+	suspend := func() {
+		s.sid, s.hash, s.stack, s.cur, s.retLeft = sid, hash, stack, cur, retLeft
+	}
+	const head = int32(0)
+	steps := 0
 	for retLeft > 0 {
-		if budget++; budget&1023 == 0 && s.ctx.Err() != nil {
-			return s.result(Unknown, stack)
+		if steps++; steps&1023 == 0 {
+			if s.ctx.Err() != nil {
+				return s.result(Unknown, stack), true
+			}
+			if budget > 0 && steps >= budget {
+				suspend()
+				return searchResult{}, false
+			}
 		}
 		if !s.evRet[cur] {
 			op := s.evOp[cur]
@@ -224,11 +251,12 @@ func (s *searcher) run() searchResult {
 			continue
 		}
 		// cur is a return event (or the tail): backtrack.
-		if s.ctx.Err() != nil {
-			return s.result(Unknown, stack)
-		}
 		if len(stack) == 0 {
-			return s.result(Illegal, nil)
+			if s.ctx.Err() != nil {
+				// A step may have failed because it was cut short.
+				return s.result(Unknown, stack), true
+			}
+			return s.result(Illegal, nil), true
 		}
 		if s.verbose {
 			s.recordPartial(stack)
@@ -245,9 +273,9 @@ func (s *searcher) run() searchResult {
 	}
 	if s.ctx.Err() != nil {
 		// The last steps may have been cut short by the timeout.
-		return s.result(Unknown, stack)
+		return s.result(Unknown, stack), true
 	}
-	return s.result(Ok, stack)
+	return s.result(Ok, stack), true
 }
 
 // recordPartial notes the current stack as the longest partial linearization

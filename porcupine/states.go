@@ -30,7 +30,7 @@ type stateTable struct {
 // newStateTable returns a table for model m (with defaults filled in); byValue
 // says that the model's Equal is the default ==, so comparable states can be
 // interned by value.
-func newStateTable(m Model, byValue bool, step func(s, in, out interface{}) (bool, interface{})) *stateTable {
+func newStateTable(m Model, byValue bool, n int, step func(s, in, out interface{}) (bool, interface{})) *stateTable {
 	t := &stateTable{model: m, stepFn: step}
 	switch {
 	case m.Hash != nil:
@@ -41,7 +41,7 @@ func newStateTable(m Model, byValue bool, step func(s, in, out interface{}) (boo
 		t.byValue = make(map[interface{}]int32)
 	}
 	if t.interned {
-		t.trans.init()
+		t.trans.init(n)
 	}
 	return t
 }
@@ -133,36 +133,78 @@ func (t *stateTable) step(sid int32, op int32, in, out interface{}) (bool, int32
 	return legal, r
 }
 
-// transitionTable is a lossy cache of the model's transitions: (state id,
-// op) -> the next state id, or -1 for an illegal step. It is direct-mapped with
-// a fixed size, so it costs little memory and no time to grow; a collision
-// overwrites, and a miss just calls the model again.
+// transitionTable caches the model's transitions: (state id, op) -> the next
+// state id, or -1 for an illegal step. Open addressing with linear probing.
+// To bound its memory it is emptied when it reaches maxTransitions entries
+// (a miss only costs a call of the model).
 type transitionTable struct {
 	keys []uint64 // (sid+1)<<32 | op; 0 is empty
 	vals []int32
+	n    int
 }
 
-const transitionSlots = 1 << 16
-
-func (tt *transitionTable) init() {
-	tt.keys = make([]uint64, transitionSlots)
-	tt.vals = make([]int32, transitionSlots)
+func (tt *transitionTable) init(n int) {
+	size := 256
+	for size < 4*n {
+		size *= 2
+	}
+	tt.keys = make([]uint64, size)
+	tt.vals = make([]int32, size)
 }
 
 func transKey(sid, op int32) uint64 { return uint64(sid+1)<<32 | uint64(uint32(op)) }
 
 func (tt *transitionTable) get(sid, op int32) (int32, bool) {
 	k := transKey(sid, op)
-	i := mix64(k) & (transitionSlots - 1)
-	if tt.keys[i] == k {
-		return tt.vals[i], true
+	mask := uint64(len(tt.keys) - 1)
+	for i := mix64(k) & mask; ; i = (i + 1) & mask {
+		switch tt.keys[i] {
+		case k:
+			return tt.vals[i], true
+		case 0:
+			return 0, false
+		}
 	}
-	return 0, false
 }
 
+const maxTransitions = 1 << 22
+
 func (tt *transitionTable) put(sid, op, v int32) {
+	if 2*(tt.n+1) > len(tt.keys) {
+		if tt.n >= maxTransitions {
+			clear(tt.keys)
+			tt.n = 0
+		} else {
+			tt.grow()
+		}
+	}
 	k := transKey(sid, op)
-	i := mix64(k) & (transitionSlots - 1)
+	mask := uint64(len(tt.keys) - 1)
+	i := mix64(k) & mask
+	for tt.keys[i] != 0 && tt.keys[i] != k {
+		i = (i + 1) & mask
+	}
+	if tt.keys[i] == 0 {
+		tt.n++
+	}
 	tt.keys[i] = k
 	tt.vals[i] = v
+}
+
+func (tt *transitionTable) grow() {
+	oldK, oldV := tt.keys, tt.vals
+	tt.keys = make([]uint64, 2*len(oldK))
+	tt.vals = make([]int32, 2*len(oldK))
+	mask := uint64(len(tt.keys) - 1)
+	for j, k := range oldK {
+		if k == 0 {
+			continue
+		}
+		i := mix64(k) & mask
+		for tt.keys[i] != 0 {
+			i = (i + 1) & mask
+		}
+		tt.keys[i] = k
+		tt.vals[i] = oldV[j]
+	}
 }
