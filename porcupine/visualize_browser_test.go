@@ -99,7 +99,7 @@ func TestVisualizationShowsLanesLinearizationAndErrorMarkerInABrowser(t *testing
 		{"the pending operation, open-ended", `class="op pending[^"]*" data-op="1:2"`, 1},
 		{"the longest partial linearization's steps", `<tr class="lin-step" data-step="\d"`, 4},
 		{"the operation that cannot follow, marked", `class="op bad error-marker[^"]*" id="first-problem" data-op="0:4"`, 1},
-		{"the failure row of the table", `<tr class="lin-fail" id="lin-fail" data-op="0:4">`, 1},
+		{"the failure row of the table", `<tr class="lin-fail[^"]*" id="lin-fail" data-op="0:4">`, 1},
 		{"the annotations", `class="annotation [^"]*" data-ann="\d"`, 3},
 		{"a fault band for the partition", `class="fault-band"`, 1},
 		{"the path through the linearization points", `<circle class="lin-dot"`, 4},

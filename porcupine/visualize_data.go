@@ -59,8 +59,9 @@ type vizPartition struct {
 	Lins []vizLin `json:"lins"`
 	Best int      `json:"best"` // the complete or longest linearization, -1 if none
 	OK   bool     `json:"ok"`
-	// Unknown is set when the check stopped (timeout) before deciding this
-	// partition; it is then neither OK nor has a Bad operation.
+	// Unknown is set when the check stopped before deciding this partition
+	// (a timeout, or another partition was already found illegal); it is
+	// then neither OK nor has a Bad operation.
 	Unknown bool `json:"unknown"`
 	// Bad is the operation that cannot follow the best partial
 	// linearization (the one it must take before returning), or -1.

@@ -17,7 +17,8 @@ type PartitionExplanation struct {
 	Operations   []Operation
 	Linearizable bool
 	// Unknown is set when the check stopped before deciding this partition
-	// (a timeout): Steps is what it had found, and CannotFollow is -1.
+	// (a timeout, or another partition was already found illegal): Steps is
+	// what it had found, and CannotFollow is -1.
 	Unknown bool
 	// InitialState is DescribeState of the model's initial state.
 	InitialState string

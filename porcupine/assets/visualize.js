@@ -227,7 +227,7 @@
         (part.pendingOut ? "; " + plural(part.pendingOut, "pending operation") + " never took effect" : "") + ".</p>");
     } else if (part.unknown) {
       out.push("<h2>Partition " + p + ': <span class="status-unknown">undecided</span></h2>');
-      out.push('<p class="lin-note">The check stopped (timeout) before deciding this partition. The longest partial linearization it had found takes ' +
+      out.push('<p class="lin-note">The check stopped before deciding this partition (a timeout, or another partition had already shown that the history is not linearizable). The longest partial linearization it had found takes ' +
         steps + " of " + plural(completed, "completed operation") + ".</p>");
     } else {
       out.push("<h2>Partition " + p + ': <span class="status-bad">not linearizable</span></h2>');
@@ -424,6 +424,9 @@
   } else {
     $("linearization").innerHTML = '<p class="hint">The history is empty.</p>';
   }
+  // Open on the problem: select and show the operation that cannot follow
+  // (the #first-problem fragment also flashes it).
   if (location.hash === "#first-problem") jump.onclick();
+  else if (D.firstBad >= 0 && D.partitions[D.firstBad].bad >= 0) choose(D.firstBad, D.partitions[D.firstBad].bad, true);
   document.body.dataset.ready = "1";
 })();
