@@ -83,6 +83,15 @@ func tellStory(w io.Writer, model porcupine.Model, info porcupine.LinearizationI
 	if pe.PendingNeverTookEffect > 0 {
 		fmt.Fprintf(w, "(%s left out of the prefix, as a pending operation may never take effect.)\n", plural(pe.PendingNeverTookEffect, "pending operation"))
 	}
+	undecided := 0
+	for _, pe := range e.Partitions {
+		if pe.Unknown {
+			undecided++
+		}
+	}
+	if undecided > 0 {
+		fmt.Fprintf(w, "%s left undecided: the check stops once one is not linearizable.\n", plural(undecided, "other partition"))
+	}
 	if len(bad) > 1 {
 		var others []string
 		for _, p := range bad {
