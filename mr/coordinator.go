@@ -24,7 +24,7 @@ type CoordinatorOptions struct {
 	// Transport carries the worker protocol; nil means ParseAddr(DefaultAddr()),
 	// a unix socket in /var/tmp unless DISTLAB_MR_ADDR says otherwise.
 	Transport Transport
-	// Dir is where workers write intermediate (mr-M-R) and output (mr-out-R)
+	// Dir is where workers write intermediate (mr-M) and output (mr-out-R)
 	// files. It is sent to the workers as it is, so a relative path is
 	// relative to each worker's working directory. "" means that directory.
 	Dir string

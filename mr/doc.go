@@ -5,9 +5,10 @@
 // # The job
 //
 // Map task M reads input file M, calls the application's map function, and
-// writes its pairs to nReduce intermediate files mr-M-R, pair (k, v) going to
-// R = Partition(k, nReduce). Reduce tasks start only when every map task is
-// done; reduce task R reads mr-*-R, sorts the pairs by key, calls the reduce
+// writes its pairs to the intermediate file mr-M in nReduce sections, pair
+// (k, v) going to section R = Partition(k, nReduce). Reduce tasks start only
+// when every map task is done; reduce task R reads section R of every mr-M
+// (nothing else), sorts the pairs by key, calls the reduce
 // function once per key and writes "key value" lines to mr-out-R. Every file
 // is written under a temporary name and renamed into place when complete, so
 // a crashed or slow worker never leaves a partial or doubled output. A task

@@ -3,6 +3,9 @@ package mr
 import (
 	"bufio"
 	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,18 +90,16 @@ func TestReportOfUnknownTaskIsRejected(t *testing.T) {
 
 func TestIntermediateRecordsRoundTripAnyBytes(t *testing.T) {
 	kvs := []KeyValue{{"", ""}, {"a b\nc", "1"}, {"\x00\xff", string(make([]byte, 300))}, {"é", "ß"}}
-	var buf bytes.Buffer
-	w := bufio.NewWriter(&buf)
+	var b []byte
 	for _, kv := range kvs {
-		writeKV(w, kv)
+		b = appendKV(b, kv)
 	}
-	require.NoError(t, w.Flush())
-	got, err := decodeKVs(buf.String(), nil)
+	got, err := decodeKVs(string(b), nil)
 	require.NoError(t, err)
 	require.Equal(t, kvs, got)
 
-	for cut := 1; cut < buf.Len(); cut++ {
-		got, err := decodeKVs(buf.String()[:cut], nil)
+	for cut := 1; cut < len(b); cut++ {
+		got, err := decodeKVs(string(b[:cut]), nil)
 		if err == nil { // a cut between records is a shorter valid file
 			require.Equal(t, kvs[:len(got)], got)
 		} else {
@@ -107,12 +108,33 @@ func TestIntermediateRecordsRoundTripAnyBytes(t *testing.T) {
 	}
 }
 
-func TestReduceSortedCallsReduceOncePerKeyInOrder(t *testing.T) {
-	kvs := []KeyValue{{"b", "1"}, {"a", "x"}, {"b", "2"}, {"c", "3"}, {"a", "y"}}
-	sortByKey(kvs)
-	var keys []string
-	err := reduceSorted(kvs, func(k string, v []string) string { return k + ":" + string(rune('0'+len(v))) },
-		func(k, v string) error { keys = append(keys, v); return nil })
+func TestIntermediateFileSectionsReadBack(t *testing.T) {
+	secs := [][]byte{[]byte("zero"), nil, []byte("two!!"), []byte("3")}
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	require.NoError(t, writeSections(w, secs))
+	require.NoError(t, w.Flush())
+	name := filepath.Join(t.TempDir(), "mr-0")
+	require.NoError(t, os.WriteFile(name, buf.Bytes(), 0o644))
+	for r, want := range secs {
+		got, err := readSection(name, r, len(secs))
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got))
+	}
+	_, err := readSection(name, 0, 3)
+	require.ErrorIs(t, err, errCorrupt, "wrong number of sections")
+	require.NoError(t, os.WriteFile(name, buf.Bytes()[:10], 0o644))
+	_, err = readSection(name, 0, len(secs))
+	require.ErrorIs(t, err, errCorrupt, "truncated file")
+}
+
+func TestReduceAllCallsReduceOncePerKeyInKeyOrder(t *testing.T) {
+	kvs := []KeyValue{{"b", "1"}, {"a", "x"}, {"b", "2"}, {"c", "3"}, {"a", "y"}, {"", "e"}}
+	var got []string
+	err := reduceAll(kvs, func(k string, v []string) string {
+		v = append(v, "appended") // must not clobber the next key's values
+		return strings.Join(v, ",")
+	}, func(k, v string) error { got = append(got, k+"="+v); return nil })
 	require.NoError(t, err)
-	require.Equal(t, []string{"a:2", "b:2", "c:1"}, keys)
+	require.Equal(t, []string{"=e,appended", "a=x,y,appended", "b=1,2,appended", "c=3,appended"}, got)
 }

@@ -23,7 +23,6 @@ func RunSequential(files []string, out string, mapf func(string, string) []KeyVa
 		}
 		kvs = append(kvs, mapf(name, string(data))...)
 	}
-	sortByKey(kvs)
 	f, err := createAtomic(filepath.Dir(out), filepath.Base(out))
 	if err != nil {
 		return fmt.Errorf("output %s: %w", out, err)
@@ -34,7 +33,7 @@ func RunSequential(files []string, out string, mapf func(string, string) []KeyVa
 			f.abort()
 		}
 	}()
-	if err := reduceSorted(kvs, reducef, f.writeLine); err != nil {
+	if err := reduceAll(kvs, reducef, f.writeLine); err != nil {
 		return fmt.Errorf("output %s: %w", out, err)
 	}
 	committed = true

@@ -159,57 +159,56 @@ func (w *worker) hangUp() {
 	}
 }
 
-// doMap runs map task t: it reads the input, calls mapf, and writes one
-// intermediate file per reduce task, each renamed into place when complete.
+// doMap runs map task t: it reads the input, calls mapf, and writes the
+// pairs, partitioned by reduce task, to one intermediate file renamed into
+// place when complete.
 func (w *worker) doMap(t *TaskReply) error {
 	data, err := os.ReadFile(t.File)
 	if err != nil {
 		return fmt.Errorf("map task %d: read input: %w", t.Task, err)
 	}
 	kvs := w.mapf(t.File, string(data))
-	out := make([]*atomicFile, t.NReduce)
-	defer func() {
-		for _, f := range out {
-			if f != nil {
-				f.abort() // only reached on error: commit sets the slot to nil
-			}
-		}
-	}()
-	for r := range out {
-		if out[r], err = createAtomic(t.Dir, intermediateName(t.Task, r)); err != nil {
-			return fmt.Errorf("map task %d: %w", t.Task, err)
-		}
-	}
+	sections := make([][]byte, t.NReduce)
 	for _, kv := range kvs {
-		writeKV(out[ihash(kv.Key)%t.NReduce].w, kv)
+		r := ihash(kv.Key) % t.NReduce
+		sections[r] = appendKV(sections[r], kv)
 	}
-	for r, f := range out {
-		out[r] = nil
-		if err := f.commit(); err != nil {
-			return fmt.Errorf("map task %d: %w", t.Task, err)
-		}
+	f, err := createAtomic(t.Dir, intermediateName(t.Task))
+	if err != nil {
+		return fmt.Errorf("map task %d: %w", t.Task, err)
+	}
+	if err := writeSections(f.w, sections); err != nil {
+		f.abort()
+		return fmt.Errorf("map task %d: write %s: %w", t.Task, intermediateName(t.Task), err)
+	}
+	if err := f.commit(); err != nil {
+		return fmt.Errorf("map task %d: %w", t.Task, err)
 	}
 	return nil
 }
 
-// doReduce runs reduce task t: it reads partition t.Task of every map's
+// doReduce runs reduce task t: it reads section t.Task of every map's
 // output, sorts by key, and writes mr-out-R through a temporary file.
 func (w *worker) doReduce(t *TaskReply) error {
-	var kvs []KeyValue
-	for m := 0; m < t.NMap; m++ {
-		name := filepath.Join(t.Dir, intermediateName(m, t.Task))
-		data, err := os.ReadFile(name)
+	sections := make([][]byte, t.NMap)
+	size := 0
+	for m := range sections {
+		name := filepath.Join(t.Dir, intermediateName(m))
+		data, err := readSection(name, t.Task, t.NReduce)
 		if err != nil {
 			return fmt.Errorf("reduce task %d: read intermediate: %w", t.Task, err)
 		}
-		if kvs == nil {
-			kvs = make([]KeyValue, 0, len(data)/8*t.NMap)
-		}
+		sections[m] = data
+		size += len(data)
+	}
+	// A record takes at least 2 bytes; typical ones (a word and a count) ~8.
+	kvs := make([]KeyValue, 0, size/6)
+	for m, data := range sections {
+		var err error
 		if kvs, err = decodeKVs(string(data), kvs); err != nil {
-			return fmt.Errorf("reduce task %d: %s: %w", t.Task, name, err)
+			return fmt.Errorf("reduce task %d: %s: %w", t.Task, intermediateName(m), err)
 		}
 	}
-	sortByKey(kvs)
 	f, err := createAtomic(t.Dir, OutputName(t.Task))
 	if err != nil {
 		return fmt.Errorf("reduce task %d: %w", t.Task, err)
@@ -220,7 +219,7 @@ func (w *worker) doReduce(t *TaskReply) error {
 			f.abort()
 		}
 	}()
-	if err := reduceSorted(kvs, w.reducef, f.writeLine); err != nil {
+	if err := reduceAll(kvs, w.reducef, f.writeLine); err != nil {
 		return fmt.Errorf("reduce task %d: write %s: %w", t.Task, OutputName(t.Task), err)
 	}
 	committed = true
