@@ -53,9 +53,9 @@
 //
 // A test in a bubble that waits for something that never happens would
 // either deadlock or let virtual time run on for ever. A watchdog ends it
-// after DISTLAB_TIMEOUT of virtual time (default 10m; "0" for none) with a
-// panic that shows where each of its goroutines is, after writing the
-// artefacts.
+// after DISTLAB_TIMEOUT of virtual time (default 10m; "0" for none; no
+// default limit for a body run by Main) with a panic that shows where each
+// of its goroutines is, after writing the artefacts.
 //
 // A bubble also forbids real I/O waits, os/exec and the net package inside
 // the test; files are fine.
@@ -103,10 +103,23 @@
 //   - Cut(from, to) is a one-way fault: from's calls to to are lost.
 //   - Reliable, LongReordering and LongDelays set the network's mode.
 //
+// Faults change only the harness's wiring of the network; Reachable tells
+// whether, as wired now, one server's calls reach another (useful to find a
+// connected majority without making calls). Restart leaves a server's
+// wiring as it was: a server that was connected when it crashed comes back
+// connected.
+//
 // Clients (clerks) get ends of their own with MakeClient; ConnectOnly puts
-// a client on one side of a partition. Several clusters can share a test's
-// network (give each a Name); Cluster.MakeEnd and Client.MakeEnd make ends
-// to any server by its name, which is what shardkv's make_end needs:
+// a client on one side of a partition:
+//
+//	cl := c.MakeClient()
+//	ck := kvraft.MakeClerk(cl.Ends())
+//	c.Partition([]int{0, 1, 2}, []int{3, 4})
+//	cl.ConnectOnly(0, 1, 2)
+//
+// Several clusters can share a test's network (give each a Name); ends to
+// any server by its name come from MakeEndFrom, Cluster.MakeEnd and
+// Client.MakeEnd, which is what shardkv's make_end needs:
 //
 //	ctrl := labtest.NewCluster(t, 3, startCtrler, labtest.Name("ctrl"))
 //	g := labtest.NewCluster(t, 3, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*shardkv.ShardKV, []any) {
@@ -147,8 +160,20 @@
 //
 // World.History records what clients observe; Record wraps one clerk call,
 // and History.Check checks the history with distlab/porcupine at the end
-// of the test. An operation that never returned is pending: it may have
-// taken effect at any time after its call, or never. A history that is not
+// of the test:
+//
+//	h := labtest.WorldOf(t).History()
+//	h.SetModel("kv", models.KvModel) // draw the history even if the test fails early
+//	// in each client's goroutine:
+//	labtest.Record(h, cl.ID(), models.KvInput{Op: models.OpAppend, Key: k, Value: v},
+//		func() models.KvOutput { ck.Append(k, v); return models.KvOutput{} })
+//	// at the end:
+//	h.Check(models.KvModel, 0)
+//
+// Times are nanoseconds of the test's clock since the test started. An
+// operation that never returned is pending: it may have taken effect at any
+// time after its call, or never. The check runs outside the virtual clock
+// (it takes no test time) with a real-time limit. A history that is not
 // linearizable fails the test, and the artefacts hold it with a
 // visualisation on which the schedule's faults are drawn.
 //
@@ -187,6 +212,16 @@
 // CheckRPCs and CheckBytes fail the test when an interval exceeded a
 // budget, and Cluster.CheckRaftStateSize when a server's persisted state
 // outgrew its limit (the classic maxraftstate check).
+//
+// # Environment
+//
+//	DISTLAB_SEED=n          the seed (random and printed when unset)
+//	DISTLAB_REALTIME=1      run on the real clock instead of in a bubble
+//	DISTLAB_REPLAY=path     replay a schedule.json (its seed, its nemesis events)
+//	DISTLAB_ARTIFACTS=dir   where failure artefacts go (default: a new temporary folder)
+//	DISTLAB_LOG=1           keep the per-peer log for the artefacts (peers.log)
+//	DISTLAB_TIMEOUT=d       virtual time limit of a test (default 10m; 0: none)
+//	DISTLAB_VERBOSE=topics  print the per-peer log (lablog): 1, all, or VOTE,LEAD,...
 //
 // # Running a harness body outside go test
 //

@@ -26,11 +26,15 @@ const (
 const DefaultTimeLimit = 10 * time.Minute
 
 // timeLimit returns the virtual time limit of a test: DISTLAB_TIMEOUT, or
-// DefaultTimeLimit; 0 means none.
+// DefaultTimeLimit (none for a body run by Main, whose command chooses its
+// own durations); 0 means none.
 func timeLimit() (time.Duration, error) {
 	s := strings.TrimSpace(os.Getenv(EnvTimeout))
 	switch s {
 	case "":
+		if mainArgs != nil {
+			return 0, nil
+		}
 		return DefaultTimeLimit, nil
 	case "0", "off", "none":
 		return 0, nil
