@@ -2,6 +2,7 @@ package porcupine
 
 import (
 	"context"
+	"runtime/metrics"
 	"sort"
 )
 
@@ -65,6 +66,11 @@ type searcher struct {
 	stack   []frame  // the linearized operations, in order
 	cur     int32    // the event the scan is at
 	retLeft int      // return events still in the list
+
+	// Memory bounding (see flush.go).
+	heapSample []metrics.Sample
+	flushFloor int // memo size below which no flush happens
+	flushes    int
 
 	// verbose bookkeeping: for each operation, the longest partial
 	// linearization (index into seqs) containing it.
@@ -223,6 +229,9 @@ func (s *searcher) run(budget int) (searchResult, bool) {
 		if steps++; steps&1023 == 0 {
 			if s.ctx.Err() != nil {
 				return s.result(Unknown, stack), true
+			}
+			if steps&(flushCheckSteps-1) == 0 {
+				sid = s.maybeFlush(stack, sid)
 			}
 			if budget > 0 && steps >= budget {
 				suspend()
