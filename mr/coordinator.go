@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -63,7 +64,7 @@ func MakeCoordinator(files []string, nReduce int) *Coordinator {
 	c, err := MakeCoordinatorWith(files, nReduce, CoordinatorOptions{})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "mr: %v\n", err)
-		c = &Coordinator{s: newSchedule(nil, 0, 0), over: make(chan struct{}), closed: make(chan struct{})}
+		c = &Coordinator{s: newSchedule(nil, nil, 0, 0), over: make(chan struct{}), closed: make(chan struct{})}
 		c.s.err = err
 		close(c.over)
 	}
@@ -75,7 +76,8 @@ func MakeCoordinator(files []string, nReduce int) *Coordinator {
 // opts.Transport, and returns the running Coordinator. The caller must Close
 // it once the job is over and workers have had a moment to learn so.
 func MakeCoordinatorWith(files []string, nReduce int, opts CoordinatorOptions) (*Coordinator, error) {
-	if err := checkJob(files, nReduce, opts.Dir); err != nil {
+	sizes, err := checkJob(files, nReduce, opts.Dir)
+	if err != nil {
 		return nil, err
 	}
 	if opts.TaskTimeout <= 0 {
@@ -91,7 +93,7 @@ func MakeCoordinatorWith(files []string, nReduce int, opts CoordinatorOptions) (
 	c := &Coordinator{
 		opts:    opts,
 		log:     lablog.For(0),
-		s:       newSchedule(append([]string(nil), files...), nReduce, opts.TaskTimeout),
+		s:       newSchedule(slices.Clone(files), sizes, nReduce, opts.TaskTimeout),
 		waiting: map[string]bool{},
 		changed: make(chan struct{}),
 		over:    make(chan struct{}),
@@ -106,36 +108,40 @@ func MakeCoordinatorWith(files []string, nReduce int, opts CoordinatorOptions) (
 	return c, nil
 }
 
-// checkJob refuses a job that cannot succeed, naming the culprit.
-func checkJob(files []string, nReduce int, dir string) error {
+// checkJob refuses a job that cannot succeed, naming the culprit, and
+// returns the inputs' sizes.
+func checkJob(files []string, nReduce int, dir string) ([]int64, error) {
 	if nReduce < 1 {
-		return fmt.Errorf("nReduce is %d; need at least 1 reduce task", nReduce)
+		return nil, fmt.Errorf("nReduce is %d; need at least 1 reduce task", nReduce)
 	}
 	if len(files) == 0 {
-		return errors.New("no input files")
+		return nil, errors.New("no input files")
 	}
-	for _, f := range files {
-		if err := checkReadable(f); err != nil {
-			return err
+	sizes := make([]int64, len(files))
+	for i, f := range files {
+		size, err := checkReadable(f)
+		if err != nil {
+			return nil, err
 		}
+		sizes[i] = size
 	}
-	return checkWritableDir(dir)
+	return sizes, checkWritableDir(dir)
 }
 
-func checkReadable(name string) error {
+func checkReadable(name string) (int64, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return fmt.Errorf("input file: %w", err)
+		return 0, fmt.Errorf("input file: %w", err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("input file: %w", err)
+		return 0, fmt.Errorf("input file: %w", err)
 	}
 	if st.IsDir() {
-		return fmt.Errorf("input file %s is a directory", name)
+		return 0, fmt.Errorf("input file %s is a directory", name)
 	}
-	return nil
+	return st.Size(), nil
 }
 
 func checkWritableDir(dir string) error {

@@ -1,7 +1,9 @@
 package mr
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -21,8 +23,9 @@ type schedule struct {
 	timeout time.Duration // how long a worker may hold a task
 
 	maps, reduces []task
-	mapsLeft      int // map tasks not done. Invariant: reduces are handed out only when 0
-	reducesLeft   int // reduce tasks not done. Invariant: the job is done when 0
+	mapOrder      []int // map tasks by decreasing input size: the order they are handed out
+	mapsLeft      int   // map tasks not done. Invariant: reduces are handed out only when 0
+	reducesLeft   int   // reduce tasks not done. Invariant: the job is done when 0
 	err           error
 }
 
@@ -37,10 +40,20 @@ type task struct {
 // one may be a bad disk on one machine, three in a row are the input.
 const maxFailures = 3
 
-func newSchedule(files []string, nReduce int, timeout time.Duration) *schedule {
+// newSchedule makes the schedule of a job. sizes (nil, or one per file) are
+// the inputs' sizes: the largest maps are handed out first, so that the map
+// phase does not end waiting for one big task started last.
+func newSchedule(files []string, sizes []int64, nReduce int, timeout time.Duration) *schedule {
+	order := make([]int, len(files))
+	for i := range order {
+		order[i] = i
+	}
+	if len(sizes) == len(files) {
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(sizes[b], sizes[a]) })
+	}
 	return &schedule{
 		files: files, nReduce: nReduce, timeout: timeout,
-		maps: make([]task, len(files)), reduces: make([]task, nReduce),
+		maps: make([]task, len(files)), reduces: make([]task, nReduce), mapOrder: order,
 		mapsLeft: len(files), reducesLeft: nReduce,
 	}
 }
@@ -56,14 +69,18 @@ func (s *schedule) next(now time.Time, reply *TaskReply) (ok bool, retry time.Ti
 		reply.Kind = TaskExit
 		return true, time.Time{}
 	}
-	kind, tasks := TaskMap, s.maps
+	kind, tasks, order := TaskMap, s.maps, s.mapOrder
 	if s.mapsLeft == 0 {
-		kind, tasks = TaskReduce, s.reduces
+		kind, tasks, order = TaskReduce, s.reduces, nil
 	}
 	// Idle tasks first, then expired ones, so a slow worker's task is copied
 	// only when nothing fresh is left.
 	pick := -1
-	for i := range tasks {
+	for j := range tasks {
+		i := j
+		if order != nil {
+			i = order[j]
+		}
 		t := &tasks[i]
 		if t.done {
 			continue

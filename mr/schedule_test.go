@@ -23,7 +23,7 @@ func handOut(t *testing.T, s *schedule, now time.Time) TaskReply {
 }
 
 func TestReducesAreHandedOutOnlyAfterEveryMap(t *testing.T) {
-	s := newSchedule([]string{"a", "b"}, 3, 10*time.Second)
+	s := newSchedule([]string{"a", "b"}, nil, 3, 10*time.Second)
 	m0, m1 := handOut(t, s, t0), handOut(t, s, t0)
 	require.Equal(t, TaskMap, m0.Kind)
 	require.Equal(t, []string{"a", "b"}, []string{m0.File, m1.File})
@@ -50,8 +50,17 @@ func TestReducesAreHandedOutOnlyAfterEveryMap(t *testing.T) {
 	require.Equal(t, TaskExit, handOut(t, s, t0).Kind)
 }
 
+func TestLargestMapsAreHandedOutFirst(t *testing.T) {
+	s := newSchedule([]string{"s", "l", "m", "l2"}, []int64{1, 30, 20, 30}, 1, time.Second)
+	var got []string
+	for range 4 {
+		got = append(got, handOut(t, s, t0).File)
+	}
+	require.Equal(t, []string{"l", "l2", "m", "s"}, got)
+}
+
 func TestTimedOutTaskIsHandedOutAgainAndFirstReportWins(t *testing.T) {
-	s := newSchedule([]string{"a"}, 1, 10*time.Second)
+	s := newSchedule([]string{"a"}, nil, 1, 10*time.Second)
 	require.Equal(t, 0, handOut(t, s, t0).Attempt)
 	var r TaskReply
 	ok, _ := s.next(t0.Add(10*time.Second-1), &r)
@@ -70,7 +79,7 @@ func TestTimedOutTaskIsHandedOutAgainAndFirstReportWins(t *testing.T) {
 }
 
 func TestRepeatedTaskFailuresFailTheJob(t *testing.T) {
-	s := newSchedule([]string{"a"}, 1, 10*time.Second)
+	s := newSchedule([]string{"a"}, nil, 1, 10*time.Second)
 	for range maxFailures {
 		require.False(t, s.over())
 		handOut(t, s, t0) // a failed task is idle again at once
@@ -81,7 +90,7 @@ func TestRepeatedTaskFailuresFailTheJob(t *testing.T) {
 }
 
 func TestReportOfUnknownTaskIsRejected(t *testing.T) {
-	s := newSchedule([]string{"a"}, 1, time.Second)
+	s := newSchedule([]string{"a"}, nil, 1, time.Second)
 	_, err := s.report(&ReportArgs{Kind: TaskReduce, Task: 5})
 	require.ErrorContains(t, err, "does not exist")
 	_, err = s.report(&ReportArgs{Kind: TaskWait})
