@@ -1,6 +1,7 @@
 package labtest_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -176,29 +177,36 @@ func TestHandWrittenScheduleIsAppliedAtItsTimes(t *testing.T) {
 }
 
 func TestNemesisKeepsAMajorityHealthyAndStopHeals(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
-		c := labtest.NewCluster(t, 5, startBeat(time.Second))
-		nem := c.StartNemesis(labtest.NemesisConfig{Interval: 100 * time.Millisecond, HealEvery: -1})
-		for range 200 {
-			time.Sleep(50 * time.Millisecond)
-			// Some majority of servers must be alive and reach one another.
-			require.True(t, healthyMajority(c), "no healthy majority; schedule so far: %v", labtest.WorldOf(t).Schedule().Events)
+	for seed := 1; seed <= 4; seed++ {
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			t.Setenv(labtest.EnvSeed, fmt.Sprint(seed))
+			labtest.Run(t, nemesisKeepsAMajority)
+		})
+	}
+}
+
+func nemesisKeepsAMajority(t *testing.T) {
+	c := labtest.NewCluster(t, 5, startBeat(time.Second))
+	nem := c.StartNemesis(labtest.NemesisConfig{Interval: 100 * time.Millisecond, HealEvery: -1})
+	for range 200 {
+		time.Sleep(50 * time.Millisecond)
+		// Some majority of servers must be alive and reach one another.
+		require.True(t, healthyMajority(c), "no healthy majority; schedule so far: %v", labtest.WorldOf(t).Schedule().Events)
+	}
+	nem.Stop()
+	for i := 0; i < c.N(); i++ {
+		require.True(t, c.Alive(i))
+		for j := 0; j < c.N(); j++ {
+			require.True(t, reach(c, i, j), "%d -> %d after Stop", i, j)
 		}
-		nem.Stop()
-		for i := 0; i < c.N(); i++ {
-			require.True(t, c.Alive(i))
-			for j := 0; j < c.N(); j++ {
-				require.True(t, reach(c, i, j), "%d -> %d after Stop", i, j)
-			}
-		}
-		kinds := map[string]bool{}
-		for _, e := range labtest.WorldOf(t).Schedule().Events {
-			kinds[e.Kind] = true
-		}
-		for _, k := range []string{labtest.KindPartition, labtest.KindCrash, labtest.KindRestart, labtest.KindDisconnect, labtest.KindCut} {
-			require.True(t, kinds[k], "the nemesis applied a %s", k)
-		}
-	})
+	}
+	kinds := map[string]bool{}
+	for _, e := range labtest.WorldOf(t).Schedule().Events {
+		kinds[e.Kind] = true
+	}
+	for _, k := range []string{labtest.KindPartition, labtest.KindCrash, labtest.KindRestart, labtest.KindDisconnect, labtest.KindCut} {
+		require.True(t, kinds[k], "the nemesis applied a %s", k)
+	}
 }
 
 // healthyMajority reports whether some 3 of c's 5 servers are alive and can
