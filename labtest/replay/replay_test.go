@@ -2,6 +2,7 @@ package replay_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -99,4 +100,22 @@ func TestReplayExplainsAPathThatIsNoArtefact(t *testing.T) {
 	errb.Reset()
 	require.Equal(t, 2, replay.Command(nil, &out, &errb))
 	require.Contains(t, errb.String(), "usage: distlab replay")
+}
+
+func TestReplayOfACommandRunsItWithTheScheduleAndSeed(t *testing.T) {
+	dir := t.TempDir()
+	// A "command" that fails when run under the schedule and its seed.
+	script := `test "$DISTLAB_SEED" = 31 && test -f "$DISTLAB_REPLAY" && echo replayed && exit 1`
+	s := `{"version":1,"seed":31,"test":"Chaos","command":["sh","-c",` + strconvQuote(script) + `],"events":[]}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "schedule.json"), []byte(s), 0o644))
+	var out, errb bytes.Buffer
+	code := replay.Command([]string{"-count", "3", dir}, &out, &errb)
+	require.Equal(t, 0, code, errb.String())
+	require.Contains(t, out.String(), "reproduced 3/3 (100%)")
+	require.Contains(t, out.String(), "    replayed\n", "the failing run's output, indented")
+}
+
+func strconvQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
