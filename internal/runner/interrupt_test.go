@@ -109,15 +109,28 @@ func TestRaceDetectorFailsARacyTest(t *testing.T) {
 	require.Contains(t, string(log), "go test -race -count=1 -run '^TestRacy$' fixture/racy")
 }
 
-func TestRunThatLeavesAProcessHoldingItsOutputIsKilledAtTheTimeout(t *testing.T) {
+func TestRunThatLeavesAProcessHoldingItsOutputFailsAndTheProcessIsKilled(t *testing.T) {
+	dir := writeFixture(t)
+	pidDir := t.TempDir()
+	t.Setenv("FIXTURE_PIDS", pidDir)
+	status, out, errOut := runCommand(t, dir, "./orphan")
+	require.Equal(t, 1, status, "%s%s", out, errOut)
+	requireGone(t, waitForPids(t, filepath.Join(pidDir, "1")))
+	log, err := os.ReadFile(filepath.Join(dir, "distlab-out", "TestOrphan-1.log"))
+	require.NoError(t, err)
+	require.Contains(t, string(log), "left a process holding its output open")
+}
+
+func TestRunnerKillsARunThatOutlivesItsTimeout(t *testing.T) {
 	defer func(g time.Duration) { grace = g }(grace)
 	grace = 100 * time.Millisecond
 	dir := writeFixture(t)
 	pidDir := t.TempDir()
 	t.Setenv("FIXTURE_PIDS", pidDir)
-	status, out, errOut := runCommand(t, dir, "-timeout", "1s", "./orphan")
+	// The binary's own -test.timeout, overridden, cannot stop it: the runner must.
+	status, out, errOut := runCommand(t, dir, "-timeout", "1s", "./hang", "-args", "-test.timeout=1h")
 	require.Equal(t, 1, status, "%s%s", out, errOut)
 	requireGone(t, waitForPids(t, filepath.Join(pidDir, "1")))
-	require.Contains(t, out, "TestOrphan run 1 (", "a run that passed but held its output open past the timeout fails")
-	require.Contains(t, out, "timed out")
+	require.Contains(t, out, "TestHang run 1 (")
+	require.Contains(t, out, "(timed out")
 }

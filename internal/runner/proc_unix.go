@@ -13,6 +13,11 @@ func inOwnGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 }
 
+// inGroup puts cmd in the process group pgid.
+func inGroup(cmd *exec.Cmd, pgid int) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pgid: pgid}
+}
+
 // killGroup kills the process group led by pid. It is harmless when the
 // group is already empty.
 func killGroup(pid int) error {

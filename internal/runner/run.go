@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -49,12 +50,21 @@ type runSpec struct {
 // its goroutine dump before the runner kills its process group.
 var grace = 5 * time.Second
 
+// ioDelay is how long a run's output may stay open after the test binary
+// has exited (held by a process the test started) before the runner closes
+// it and fails the run.
+const ioDelay = time.Second
+
 // runOnce runs one test once and returns its result. events, if not nil,
 // receives each JSON event line (with the iteration added). A run cut short
 // by ctx returns ctx's error: it has no verdict.
+//
+// The test binary's output goes through the runner to test2json, both
+// processes in one process group: so the runner, not test2json, decides
+// when a process the test left behind has held the output open too long,
+// and one kill reaches everything the run started.
 func runOnce(ctx context.Context, s runSpec, events func([]byte)) (*Result, error) {
-	args := []string{"-t", "-p", s.pkg.ImportPath, s.pkg.Binary,
-		"-test.run", "^" + s.test + "$" + s.sub, "-test.v=test2json", "-test.count=1"}
+	args := []string{"-test.run", "^" + s.test + "$" + s.sub, "-test.v=test2json", "-test.count=1"}
 	runCtx := ctx
 	if s.timeout > 0 {
 		args = append(args, "-test.timeout="+s.timeout.String())
@@ -63,23 +73,48 @@ func runOnce(ctx context.Context, s runSpec, events func([]byte)) (*Result, erro
 		defer cancel()
 	}
 	args = append(args, s.args...)
-	cmd := exec.CommandContext(runCtx, s.test2json, args...)
-	cmd.Dir = s.pkg.Dir
-	cmd.Env = append(os.Environ(), s.env...)
-	cmd.Env = append(cmd.Env, "DISTLAB_ITERATION="+strconv.Itoa(s.iteration))
-	inOwnGroup(cmd)
-	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
-	cmd.WaitDelay = time.Second
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
+
+	conv := exec.Command(s.test2json, "-t", "-p", s.pkg.ImportPath)
+	inOwnGroup(conv)
+	// An io.Pipe, not an OS pipe, so that the binary and what it starts
+	// never hold test2json's input themselves.
+	convIn, convInW := io.Pipe()
+	conv.Stdin = convIn
+	stdout, err := conv.StdoutPipe()
 	if err != nil {
 		return nil, fmt.Errorf("running %s: %w", s.test, err)
 	}
+	var stderr strings.Builder
+	conv.Stderr = &stderr
+	if err := conv.Start(); err != nil {
+		return nil, fmt.Errorf("running %s: starting test2json: %w", s.test, err)
+	}
+	pgid := conv.Process.Pid
+	defer killGroup(pgid) // whatever the test left behind
+
+	bin := exec.CommandContext(runCtx, s.pkg.Binary, args...)
+	bin.Dir = s.pkg.Dir
+	bin.Env = append(os.Environ(), s.env...)
+	bin.Env = append(bin.Env, "DISTLAB_ITERATION="+strconv.Itoa(s.iteration))
+	inGroup(bin, pgid)
+	bin.Cancel = func() error { return killGroup(pgid) }
+	// A process the test leaves behind may hold the output open: once the
+	// test has exited, Wait gives it ioDelay, then closes the output and
+	// returns ErrWaitDelay.
+	bin.WaitDelay = ioDelay
+	bin.Stdout, bin.Stderr = convInW, convInW // not an *os.File: the output passes through us
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
+	if err := bin.Start(); err != nil {
+		convInW.Close()
+		conv.Wait()
 		return nil, fmt.Errorf("running %s: %w", s.test, err)
 	}
+	waited := make(chan error, 1)
+	go func() {
+		err := bin.Wait()
+		convInW.Close()
+		waited <- err
+	}()
 	r := &Result{Package: s.pkg.ImportPath, Test: s.test, Iteration: s.iteration}
 	var out strings.Builder
 	var info harnessInfo
@@ -110,9 +145,11 @@ func runOnce(ctx context.Context, s runSpec, events func([]byte)) (*Result, erro
 			verdict = Fail // the binary failed outside the test: panic, timeout, exit
 		}
 	}
-	waitErr := cmd.Wait()
+	io.Copy(io.Discard, stdout) // after a scanner error, let test2json finish
+	waitErr := <-waited
 	r.Wall = time.Since(start)
-	killGroup(cmd.Process.Pid) // whatever the test left behind
+	killGroup(pgid)
+	conv.Wait()
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
@@ -125,7 +162,10 @@ func runOnce(ctx context.Context, s runSpec, events func([]byte)) (*Result, erro
 		verdict = Fail
 		fmt.Fprintf(&out, "\ndistlab test: %s reported no result (the binary exited early?)\n", s.test)
 	}
-	if verdict == Pass && waitErr != nil {
+	if errors.Is(waitErr, exec.ErrWaitDelay) {
+		verdict = Fail
+		fmt.Fprintf(&out, "\ndistlab test: the test exited but left a process holding its output open; killed it\n")
+	} else if verdict == Pass && waitErr != nil {
 		var ee *exec.ExitError
 		if !errors.As(waitErr, &ee) {
 			return nil, fmt.Errorf("running %s: %w", s.test, waitErr)
