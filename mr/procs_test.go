@@ -52,17 +52,21 @@ func buildCommands(t testing.TB) string {
 	t.Helper()
 	commands.once.Do(func() {
 		commands.dir, commands.err = os.MkdirTemp("", "mrbin")
-		if commands.err != nil {
-			return
-		}
-		cmd := exec.Command(goTool(t), "build", "-o", commands.dir+"/",
-			"distlab/cmd/mrcoordinator", "distlab/cmd/mrworker", "distlab/cmd/mrsequential")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			commands.err = fmt.Errorf("go build the mr commands: %v\n%s", err, out)
+		if commands.err == nil {
+			commands.err = buildInto(t, commands.dir)
 		}
 	})
 	require.NoError(t, commands.err)
 	return commands.dir
+}
+
+func buildInto(t testing.TB, dir string) error {
+	cmd := exec.Command(goTool(t), "build", "-o", dir+"/",
+		"distlab/cmd/mrcoordinator", "distlab/cmd/mrworker", "distlab/cmd/mrsequential")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build the mr commands: %v\n%s", err, out)
+	}
+	return nil
 }
 
 // shortTempDir returns a temporary directory with a short path, so that a
@@ -195,10 +199,13 @@ func TestPluginApplicationRunsLikeCompiledIn(t *testing.T) {
 	if out, err := exec.Command(goTool(t), "env", "CGO_ENABLED").Output(); err != nil || strings.TrimSpace(string(out)) != "1" {
 		t.Skip("Go plugins need cgo, which is disabled here (go env CGO_ENABLED is not 1; install gcc)")
 	}
-	bin := buildCommands(t)
+	// The plugin and the programs loading it must be built from the same
+	// sources: build both now, one right after the other.
 	so := filepath.Join(shortTempDir(t), "lcwc.so")
 	out, err := exec.Command(goTool(t), "build", "-buildmode=plugin", "-o", so, "./testdata/lcwcplugin").CombinedOutput()
 	require.NoError(t, err, "go build -buildmode=plugin: %s", out)
+	bin := t.TempDir()
+	require.NoError(t, buildInto(t, bin))
 
 	seed := testSeed(t)
 	dir := shortTempDir(t)

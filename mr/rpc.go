@@ -28,6 +28,7 @@ const (
 	TaskExit
 )
 
+// String names the kind: "wait", "map", "reduce" or "exit".
 func (k TaskKind) String() string {
 	switch k {
 	case TaskWait:
