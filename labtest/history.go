@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"distlab/porcupine"
@@ -109,26 +110,75 @@ func (h *History) SetModelName(name string) {
 }
 
 // annotations turns the schedule's faults into annotations of the
-// visualisation: server events on the server's lane, network events on a
-// "network" lane.
+// visualisation, as intervals from a fault to its repair (or the end of the
+// test): a crash until the restart, and a disconnection until the
+// reconnection, on the server's lane; a partition until the next partition
+// or heal, and a cut until the heal, on the cluster's lane; a network mode
+// while it is on, on the "network" lane. Heals are points.
 func (w *World) annotations() []porcupine.Annotation {
+	const (
+		faultColour  = "#f8c4c4"
+		modeColour   = "#f0e4b0"
+		repairColour = "#c4f0c8"
+	)
+	end := w.Now().Nanoseconds()
 	var out []porcupine.Annotation
+	open := map[string]int{} // what is open → its index in out
+	begin := func(key, tag, desc, colour string, e Event) {
+		if _, ok := open[key]; ok {
+			return
+		}
+		open[key] = len(out)
+		out = append(out, porcupine.Annotation{Tag: tag, Start: e.At.Nanoseconds(), End: end, Description: desc,
+			Details: fmt.Sprintf("%s at %v (by %s)", e.String(), e.At, e.By), BackgroundColor: colour})
+	}
+	finish := func(key string, e Event) {
+		if k, ok := open[key]; ok {
+			out[k].End = e.At.Nanoseconds()
+			out[k].Details += fmt.Sprintf("; %s at %v (by %s)", e.String(), e.At, e.By)
+			delete(open, key)
+		}
+	}
 	for _, e := range w.Schedule().Events {
-		a := porcupine.Annotation{Start: e.At.Nanoseconds(), Description: e.String(),
-			Details: fmt.Sprintf("%s at %v (by %s)", e.String(), e.At, e.By), Tag: "network"}
+		srv := serverName(e.Cluster, e.Server)
+		lane := e.Cluster + " network"
 		switch e.Kind {
-		case KindCrash, KindRestart, KindDisconnect, KindConnect:
-			a.Tag = serverName(e.Cluster, e.Server)
+		case KindCrash:
+			begin("crash "+srv, srv, "crashed", faultColour, e)
+		case KindRestart:
+			finish("crash "+srv, e)
+		case KindDisconnect:
+			begin("disconnect "+srv, srv, "disconnected", faultColour, e)
+		case KindConnect:
+			finish("disconnect "+srv, e)
+		case KindPartition:
+			finish("partition "+e.Cluster, e)
+			begin("partition "+e.Cluster, lane, e.String(), faultColour, e)
+		case KindCut:
+			begin(e.String(), lane, e.String(), faultColour, e)
+		case KindHeal:
+			for key := range open {
+				c := e.Cluster
+				if key == "partition "+c || strings.HasPrefix(key, "cut "+c+"-") ||
+					strings.HasPrefix(key, "disconnect "+c+"-") {
+					finish(key, e)
+				}
+			}
+			out = append(out, porcupine.Annotation{Tag: lane, Start: e.At.Nanoseconds(), Description: e.String(),
+				Details: fmt.Sprintf("%s at %v (by %s)", e.String(), e.At, e.By), BackgroundColor: repairColour})
+		case KindReliable:
+			if e.On {
+				finish("unreliable", e)
+			} else {
+				begin("unreliable", "network", "unreliable", modeColour, e)
+			}
+		case KindLongReordering, KindLongDelays:
+			if e.On {
+				begin(e.Kind, "network", e.Kind, modeColour, e)
+			} else {
+				finish(e.Kind, e)
+			}
 		}
-		switch e.Kind {
-		case KindCrash, KindDisconnect, KindPartition, KindCut:
-			a.BackgroundColor = "#f8c4c4"
-		case KindRestart, KindConnect, KindHeal:
-			a.BackgroundColor = "#c4f0c8"
-		default:
-			a.BackgroundColor = "#f0e4b0"
-		}
-		out = append(out, a)
 	}
 	return out
 }
