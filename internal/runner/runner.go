@@ -208,6 +208,9 @@ func execute(parent context.Context, o Options, t2j, sub string, jobs []job) err
 		go func() {
 			defer wg.Done()
 			for j := range todo {
+				if ctx.Err() != nil {
+					continue // stopping: start nothing more
+				}
 				spec := runSpec{test2json: t2j, pkg: j.pkg, test: j.sum.Test, sub: sub, iteration: j.iteration,
 					timeout: o.Timeout, env: o.Env, args: o.TestArgs}
 				if o.SeedSet {
