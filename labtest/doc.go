@@ -58,7 +58,9 @@
 // of its goroutines is, after writing the artefacts.
 //
 // A bubble also forbids real I/O waits, os/exec and the net package inside
-// the test; files are fine.
+// the test; files are fine. Tests may call t.Parallel before Run: each
+// bubble has its own clock. (In real-time mode the leak check would count
+// the other tests' goroutines, so run real-time tests one at a time.)
 //
 // # Seeds
 //
