@@ -158,10 +158,10 @@ func (p *ttyProgress) draw() {
 }
 
 func (p *ttyProgress) header() string {
-	h := fmt.Sprintf("distlab test: %d/%d runs, %d failed, %s elapsed", p.done, p.total, p.failed, FormatDuration(time.Since(p.start).Round(time.Second)))
+	h := fmt.Sprintf("distlab test: %d/%d runs, %d failed, %v elapsed", p.done, p.total, p.failed, time.Since(p.start).Round(time.Second))
 	if p.done > 0 && p.done < p.total {
 		per := time.Since(p.start) / time.Duration(p.done)
-		h += ", about " + FormatDuration((per * time.Duration(p.total-p.done)).Round(time.Second)) + " left"
+		h += fmt.Sprintf(", about %v left", (per * time.Duration(p.total-p.done)).Round(time.Second))
 	}
 	return h
 }
