@@ -46,6 +46,11 @@ whole campaign is reproducible.
 Everything after -args goes to every run of the test binaries, e.g.
 -args -test.short.
 
+WALL is each run's process wall time. With -race, every run's process
+also pauses 1 s at exit for the race detector's last reports (GORACE's
+atexit_sleep_ms); GORACE=atexit_sleep_ms=0 saves that second per run, at
+the risk of missing a race that is reported only as the process exits.
+
 Grading: -rubric FILE (.json or .toml) lists items, each worth points: one
 test ("test", its exact name) or a group ("tests", a regexp matched against
 whole names). An item needs "runs" passing runs of each of its tests
