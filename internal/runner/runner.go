@@ -37,10 +37,10 @@ type Options struct {
 
 // A Progress is told what the runner does, from one goroutine at a time.
 type Progress interface {
-	Building(pkg string)
-	Planned(tests []*Summary)
-	Finished(r *Result, s *Summary)
-	Done()
+	Building(pkg string)            // pkg's test binary is being built
+	Planned(tests []*Summary)       // the runs are about to start
+	Finished(r *Result, s *Summary) // a run ended; s already counts it
+	Done()                          // the runs have ended or were stopped
 }
 
 // A Report is the outcome of Run: a summary per test, in the order the
