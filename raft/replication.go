@@ -136,7 +136,11 @@ func (rf *Raft) handleAppendReply(i int, args AppendEntriesArgs, reply AppendEnt
 		}
 		rf.log_.Printf("APPEND", "S%d rejects prev %d/t%d (XTerm %d XIndex %d XLen %d): next %d",
 			i, args.PrevLogIndex, args.PrevLogTerm, reply.XTerm, reply.XIndex, reply.XLen, rf.nextIndex[i])
-		rf.pending[i] = true
+		// Retry at once only if the leader backed up: a retry that cannot
+		// make progress waits for the next heartbeat instead of spinning.
+		if rf.nextIndex[i] <= args.PrevLogIndex {
+			rf.pending[i] = true
+		}
 	}
 	if rf.pending[i] || rf.nextIndex[i] <= rf.log.lastIndex() {
 		rf.sendTo(i, false)

@@ -154,7 +154,10 @@ func Chaos(t *testing.T, cfg ChaosConfig) (rep ChaosReport) {
 	for elapsed := time.Duration(0); elapsed < cfg.Duration; elapsed += cfg.Round {
 		rep.Rounds++
 		nem := h.c.StartNemesis(cfg.Nemesis)
-		time.Sleep(min(cfg.Round, cfg.Duration-elapsed))
+		select {
+		case <-time.After(min(cfg.Round, cfg.Duration-elapsed)):
+		case <-h.Violated():
+		}
 		nem.Stop()
 		h.CheckFailures()
 		t0 := time.Now()

@@ -69,8 +69,11 @@ type Cluster struct {
 	logs      []map[int]interface{} // commands applied by each server, by index
 	applied   []int                 // last index applied by each server
 	maxIndex  int
-	snapshots int      // snapshots delivered on applyCh
-	failures  []string // violations found off the test goroutine
+	snapshots int           // snapshots delivered on applyCh
+	failures  []string      // violations found off the test goroutine (the first maxFailures)
+	reported  int           // violations already reported by CheckFailures
+	violated  chan struct{} // closed at the first violation
+	violOnce  sync.Once
 
 	inv *invariants
 }
@@ -80,12 +83,13 @@ type Cluster struct {
 func New(t *testing.T, n int, cfg Config) *Cluster {
 	t.Helper()
 	h := &Cluster{
-		t:       t,
-		n:       n,
-		w:       labtest.WorldOf(t),
-		snap:    cfg.Snapshots,
-		logs:    make([]map[int]interface{}, n),
-		applied: make([]int, n),
+		t:        t,
+		n:        n,
+		w:        labtest.WorldOf(t),
+		snap:     cfg.Snapshots,
+		logs:     make([]map[int]interface{}, n),
+		applied:  make([]int, n),
+		violated: make(chan struct{}),
 	}
 	h.rng = h.w.Rand()
 	for i := range h.logs {
@@ -117,10 +121,16 @@ func (h *Cluster) cleanup() {
 	h.CheckFailures()
 }
 
-// CheckFailures fails the test with the violations found so far.
+// CheckFailures fails the test with the violations found so far (those
+// not reported before).
 func (h *Cluster) CheckFailures() {
 	h.t.Helper()
-	if f := h.Violations(); len(f) > 0 {
+	f := h.Violations()
+	h.mu.Lock()
+	fresh := len(f) > h.reported
+	h.reported = len(f)
+	h.mu.Unlock()
+	if fresh {
 		h.t.Fatalf("%d violation(s):\n%s", len(f), joinLines(f))
 	}
 }
@@ -145,11 +155,29 @@ func joinLines(s []string) string {
 	return b.String()
 }
 
+// maxFailures bounds the violations kept: after the first few, more of
+// them say little.
+const maxFailures = 100
+
 func (h *Cluster) failf(format string, args ...interface{}) {
 	h.mu.Lock()
-	h.failures = append(h.failures, fmt.Sprintf(format, args...))
+	h.failLocked(format, args...)
 	h.mu.Unlock()
 }
+
+func (h *Cluster) failLocked(format string, args ...interface{}) {
+	if len(h.failures) < maxFailures {
+		h.failures = append(h.failures, fmt.Sprintf(format, args...))
+	}
+	h.markViolated()
+}
+
+// markViolated closes the channel that Violated returns.
+func (h *Cluster) markViolated() { h.violOnce.Do(func() { close(h.violated) }) }
+
+// Violated returns a channel that is closed when the first violation is
+// found, so that a long run can stop early.
+func (h *Cluster) Violated() <-chan struct{} { return h.violated }
 
 // Crash kills server i, keeping its persisted state.
 func (h *Cluster) Crash(i int) { h.c.Crash(i) }
@@ -168,7 +196,7 @@ func (h *Cluster) startPeer(ends []*labrpc.ClientEnd, i int, ps *raft.Persister)
 	if s := ps.ReadSnapshot(); len(s) > 0 {
 		idx, cmds, err := decodeSnapshot(s)
 		if err != nil {
-			h.failures = append(h.failures, fmt.Sprintf("S%d: restart: %v", i, err))
+			h.failLocked("S%d: restart: %v", i, err)
 		} else {
 			h.installSnapLocked(i, idx, cmds)
 		}
@@ -194,7 +222,7 @@ func (h *Cluster) reader(i int, rf *raft.Raft, applyCh chan raft.ApplyMsg, quit 
 		case m.CommandValid:
 			h.mu.Lock()
 			if m.CommandIndex != h.applied[i]+1 {
-				h.failures = append(h.failures, fmt.Sprintf("S%d applied index %d after %d: out of order", i, m.CommandIndex, h.applied[i]))
+				h.failLocked("S%d applied index %d after %d: out of order", i, m.CommandIndex, h.applied[i])
 			}
 			h.checkCommandLocked(i, m.CommandIndex, m.Command)
 			h.logs[i][m.CommandIndex] = m.Command
@@ -215,11 +243,11 @@ func (h *Cluster) reader(i int, rf *raft.Raft, applyCh chan raft.ApplyMsg, quit 
 			h.mu.Lock()
 			switch {
 			case err != nil:
-				h.failures = append(h.failures, fmt.Sprintf("S%d: %v", i, err))
+				h.failLocked("S%d: %v", i, err)
 			case idx != m.SnapshotIndex:
-				h.failures = append(h.failures, fmt.Sprintf("S%d: snapshot message says index %d, snapshot holds %d", i, m.SnapshotIndex, idx))
+				h.failLocked("S%d: snapshot message says index %d, snapshot holds %d", i, m.SnapshotIndex, idx)
 			case idx <= h.applied[i]:
-				h.failures = append(h.failures, fmt.Sprintf("S%d: snapshot through %d delivered after applying %d", i, idx, h.applied[i]))
+				h.failLocked("S%d: snapshot through %d delivered after applying %d", i, idx, h.applied[i])
 			default:
 				h.installSnapLocked(i, idx, cmds)
 				h.snapshots++
@@ -236,7 +264,7 @@ func (h *Cluster) reader(i int, rf *raft.Raft, applyCh chan raft.ApplyMsg, quit 
 func (h *Cluster) checkCommandLocked(i, index int, cmd interface{}) {
 	for j := 0; j < h.n; j++ {
 		if old, ok := h.logs[j][index]; ok && !sameCommand(old, cmd) {
-			h.failures = append(h.failures, fmt.Sprintf("state machine safety: S%d applied %v at index %d but S%d applied %v", i, cmd, index, j, old))
+			h.failLocked("state machine safety: S%d applied %v at index %d but S%d applied %v", i, cmd, index, j, old)
 		}
 	}
 }

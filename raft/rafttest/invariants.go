@@ -115,9 +115,10 @@ func (v *invariants) violations() []string {
 }
 
 func (v *invariants) report(format string, args ...interface{}) {
-	if len(v.found) < 100 {
+	if len(v.found) < maxFailures {
 		v.found = append(v.found, fmt.Sprintf(format, args...))
 	}
+	v.h.markViolated()
 }
 
 func view(id int, rf *raft.Raft) peerView {
