@@ -235,3 +235,52 @@ func TestPluginApplicationRunsLikeCompiledIn(t *testing.T) {
 	require.Equal(t, 0, w.wait(t, 10*time.Second), "worker: %s", w.stderrText())
 	require.Equal(t, want, outputs(t, dir))
 }
+
+func TestRealProcessesWithCrashingWorkersProduceReferenceOutput(t *testing.T) {
+	bin := buildCommands(t)
+	seed := testSeed(t)
+	dir := shortTempDir(t)
+	files := genInputs(t, dir, seed, 4, 5_000)
+	want := runSequential(t, bin, "nocrash", files)
+
+	sock := "unix:" + filepath.Join(dir, "sock")
+	began := time.Now()
+	coord := start(t, dir, bin, "mrcoordinator", append([]string{"-addr", sock, "-task-timeout", "1s", "-nreduce", "3"}, files...)...)
+	// Keep six crash workers running until the coordinator exits; each exits
+	// with status 1 a third of the time it runs a map or reduce call, and
+	// sleeps up to 10 s another third (six, so that rarely all are asleep).
+	startWorker := func() *proc {
+		return start(t, dir, bin, "mrworker", "-addr", sock, "-give-up", "2s", "crash")
+	}
+	workers := make([]*proc, 6)
+	for i := range workers {
+		workers[i] = startWorker()
+	}
+	crashes := 0
+	deadline := time.After(50 * time.Second)
+	for running := true; running; {
+		select {
+		case <-coord.done:
+			coord.done <- nil
+			running = false
+		case <-deadline:
+			t.Fatalf("the crash job did not finish within 50 s; coordinator: %s", coord.stderrText())
+		case <-time.After(50 * time.Millisecond):
+			for i, w := range workers {
+				select {
+				case <-w.done:
+					w.done <- nil
+					if w.cmd.ProcessState.ExitCode() != 0 {
+						crashes++
+					}
+					workers[i] = startWorker()
+				default:
+				}
+			}
+		}
+	}
+	t.Logf("%d worker processes crashed; the job took %v", crashes, time.Since(began))
+	require.Equal(t, 0, coord.wait(t, time.Second), "mrcoordinator: %s", coord.stderrText())
+	require.Equal(t, want, outputs(t, dir))
+	// Workers still sleeping in the crash app are killed by the cleanup.
+}
