@@ -100,14 +100,8 @@ func Chaos(t *testing.T, cfg ChaosConfig) (rep ChaosReport) {
 	w := labtest.WorldOf(t)
 	rep.Servers = cfg.Servers
 
-	stop := make(chan struct{})
-	var stopOnce sync.Once
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	stopClients := func() {
-		stopOnce.Do(func() { close(stop) })
-		wg.Wait()
-	}
+	clients := h.StartClients(cfg.Clients)
+	stopClients := clients.Stop
 	// Runs also when t fails (t.Fatalf ends this goroutine through its
 	// deferred calls): the clients must not outlive the test.
 	defer func() {
@@ -120,6 +114,7 @@ func Chaos(t *testing.T, cfg ChaosConfig) (rep ChaosReport) {
 				rep.Faults++
 			}
 		}
+		rep.Submitted = clients.Submitted()
 		rep.RPCs, rep.Bytes = h.RPCs(), h.Bytes()
 		rep.Virtual = w.Now()
 		rep.Violations = h.Violations()
@@ -127,30 +122,6 @@ func Chaos(t *testing.T, cfg ChaosConfig) (rep ChaosReport) {
 			cfg.OnReport(rep)
 		}
 	}()
-	for c := 0; c < cfg.Clients; c++ {
-		wg.Add(1)
-		go func(c int, rng *rand.Rand) {
-			defer wg.Done()
-			for k := 0; ; k++ {
-				select {
-				case <-stop:
-					return
-				case <-time.After(time.Duration(10+rng.IntN(40)) * time.Millisecond):
-				}
-				cmd := c*1_000_000_000 + k
-				for i := 0; i < h.n; i++ {
-					if rf := h.Raft(i); rf != nil {
-						if _, _, ok := rf.Start(cmd); ok {
-							mu.Lock()
-							rep.Submitted++
-							mu.Unlock()
-						}
-					}
-				}
-			}
-		}(c, h.ChildRand())
-	}
-
 	for elapsed := time.Duration(0); elapsed < cfg.Duration; elapsed += cfg.Round {
 		rep.Rounds++
 		nem := h.c.StartNemesis(cfg.Nemesis)
@@ -167,4 +138,61 @@ func Chaos(t *testing.T, cfg ChaosConfig) (rep ChaosReport) {
 		rep.Recovery = max(rep.Recovery, time.Since(t0))
 	}
 	return rep // completed by the deferred call
+}
+
+// Clients are goroutines submitting commands to whichever peers claim to
+// lead; see StartClients.
+type Clients struct {
+	stop      chan struct{}
+	once      sync.Once
+	wg        sync.WaitGroup
+	mu        sync.Mutex
+	submitted int
+}
+
+// StartClients starts k goroutines that each, every 10 to 50 ms, submit a
+// new command (an int unique to the run) to every live peer; a peer that
+// leads takes it. The commands are checked like all others: agreement and
+// order by the harness, not by the clients. Stop them before the test ends.
+func (h *Cluster) StartClients(k int) *Clients {
+	cl := &Clients{stop: make(chan struct{})}
+	for c := 0; c < k; c++ {
+		cl.wg.Add(1)
+		go cl.run(h, c, h.ChildRand())
+	}
+	return cl
+}
+
+func (cl *Clients) run(h *Cluster, c int, rng *rand.Rand) {
+	defer cl.wg.Done()
+	for k := 0; ; k++ {
+		select {
+		case <-cl.stop:
+			return
+		case <-time.After(time.Duration(10+rng.IntN(40)) * time.Millisecond):
+		}
+		cmd := (c+1)*1_000_000_000 + k
+		for i := 0; i < h.n; i++ {
+			if rf := h.Raft(i); rf != nil {
+				if _, _, ok := rf.Start(cmd); ok {
+					cl.mu.Lock()
+					cl.submitted++
+					cl.mu.Unlock()
+				}
+			}
+		}
+	}
+}
+
+// Stop stops the clients and waits for them; it may be called more than once.
+func (cl *Clients) Stop() {
+	cl.once.Do(func() { close(cl.stop) })
+	cl.wg.Wait()
+}
+
+// Submitted returns how many commands a leader accepted.
+func (cl *Clients) Submitted() int {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	return cl.submitted
 }
