@@ -1,0 +1,102 @@
+package kvchaos
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"distlab/labtest"
+	"distlab/porcupine"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestChaosRunIsLinearizableAndLive(t *testing.T) {
+	dir := t.TempDir()
+	var s Summary
+	labtest.Run(t, func(t *testing.T) {
+		cfg := DefaultConfig()
+		cfg.Duration = 5 * time.Second
+		cfg.ReportDir = dir
+		s = Run(t, cfg)
+	})
+	require.True(t, s.Live)
+	require.Equal(t, porcupine.Ok, s.Verdict)
+	require.Positive(t, s.Ops)
+	require.Positive(t, s.FaultCount(), "the nemesis injected no fault in 5 s")
+	require.GreaterOrEqual(t, s.Virtual, 5*time.Second)
+	page, err := os.ReadFile(filepath.Join(dir, ReportFile))
+	require.NoError(t, err)
+	require.Contains(t, string(page), "partition", "the report should draw the faults")
+	_, err = os.Stat(filepath.Join(dir, SummaryFile))
+	require.NoError(t, err)
+	var out strings.Builder
+	s.Print(&out)
+	require.Contains(t, out.String(), "linearizable")
+}
+
+func TestConfigValidateNamesEveryBadSetting(t *testing.T) {
+	cfg := DefaultConfig()
+	require.NoError(t, cfg.Validate())
+	cfg.Servers, cfg.Clients, cfg.Duration, cfg.MaxRaftState = 2, 0, 0, -5
+	cfg.Nemesis.Crash = -1
+	err := cfg.Validate()
+	require.Error(t, err)
+	for _, want := range []string{"servers = 2", "clients = 0", "duration = 0s", "maxraftstate = -5", "crash rate = -1"} {
+		require.Contains(t, err.Error(), want)
+	}
+}
+
+// TestChaosSeeds runs one chaos run per seed in KVCHAOS_SEEDS ("1-2000" or
+// "7"; default "1-2") and fails on any violation or liveness failure. It
+// logs how many runs complete per wall second.
+//
+//	KVCHAOS_SEEDS=1-2000 go test ./kvraft/kvchaos -run TestChaosSeeds -timeout 0
+func TestChaosSeeds(t *testing.T) {
+	lo, hi, err := seedRange(os.Getenv("KVCHAOS_SEEDS"))
+	require.NoError(t, err)
+	start := time.Now()
+	var bad []int64
+	ops, faults := 0, 0
+	for seed := lo; seed <= hi; seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			t.Setenv(labtest.EnvSeed, fmt.Sprint(seed))
+			labtest.Run(t, func(t *testing.T) {
+				s := Run(t, DefaultConfig())
+				ops += s.Ops
+				faults += s.FaultCount()
+				if !s.OK() {
+					bad = append(bad, seed)
+				}
+			})
+		})
+	}
+	wall := time.Since(start)
+	n := hi - lo + 1
+	t.Logf("%d chaos runs of 10 virtual seconds (%d operations, %d faults) in %v: %.2f runs per wall second; failing seeds: %v",
+		n, ops, faults, wall.Round(time.Millisecond), float64(n)/wall.Seconds(), bad)
+	require.Empty(t, bad, "seeds with a violation or a liveness failure")
+}
+
+func seedRange(spec string) (lo, hi int64, err error) {
+	spec = strings.TrimSpace(spec)
+	if spec == "" {
+		return 1, 2, nil
+	}
+	a, b, isRange := strings.Cut(spec, "-")
+	lo, err = strconv.ParseInt(strings.TrimSpace(a), 10, 64)
+	if err != nil {
+		return 0, 0, fmt.Errorf("KVCHAOS_SEEDS=%q: want a seed or a range like 1-2000: %w", spec, err)
+	}
+	hi = lo
+	if isRange {
+		if hi, err = strconv.ParseInt(strings.TrimSpace(b), 10, 64); err != nil || hi < lo {
+			return 0, 0, fmt.Errorf("KVCHAOS_SEEDS=%q: want a range lo-hi with lo <= hi", spec)
+		}
+	}
+	return lo, hi, nil
+}
