@@ -18,6 +18,7 @@ import (
 // never a hang.
 
 func TestCommandsRejectBadInputClearly(t *testing.T) {
+	t.Parallel() // real processes on the real clock: mostly waiting
 	bin := buildCommands(t)
 	dir := shortTempDir(t)
 	good := filepath.Join(dir, "good.txt")

@@ -145,6 +145,7 @@ func runSequential(t *testing.T, bin, app string, files []string) []string {
 }
 
 func TestRealProcessesSurviveSIGKILLedWorkers(t *testing.T) {
+	t.Parallel() // real processes on the real clock: mostly waiting
 	bin := buildCommands(t)
 	seed := testSeed(t)
 	dir := shortTempDir(t)
@@ -196,6 +197,7 @@ func TestRealProcessesSurviveSIGKILLedWorkers(t *testing.T) {
 }
 
 func TestPluginApplicationRunsLikeCompiledIn(t *testing.T) {
+	t.Parallel() // real processes on the real clock: mostly waiting
 	if out, err := exec.Command(goTool(t), "env", "CGO_ENABLED").Output(); err != nil || strings.TrimSpace(string(out)) != "1" {
 		t.Skip("Go plugins need cgo, which is disabled here (go env CGO_ENABLED is not 1; install gcc)")
 	}
@@ -237,6 +239,7 @@ func TestPluginApplicationRunsLikeCompiledIn(t *testing.T) {
 }
 
 func TestRealProcessesWithCrashingWorkersProduceReferenceOutput(t *testing.T) {
+	t.Parallel() // real processes on the real clock: mostly waiting
 	bin := buildCommands(t)
 	seed := testSeed(t)
 	dir := shortTempDir(t)
