@@ -23,6 +23,10 @@ func TestPassingTestPrintsOneSummaryLineAndNoArtefacts(t *testing.T) {
 	m := summaryLine.FindStringSubmatch(out)
 	require.Equal(t, "99", m[5])
 	require.NotContains(t, out, "distlab: artifacts=")
+	// A command's user sees the harness's lines, not the testing package's framing.
+	require.True(t, strings.HasPrefix(out, "distlab: virtual="), "output starts with the summary line:\n%s", out)
+	require.NotContains(t, out, "=== RUN")
+	require.NotContains(t, out, "--- PASS")
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	require.Empty(t, entries)

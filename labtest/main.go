@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -44,8 +45,15 @@ func Main(name string, stdout, stderr io.Writer, body func(t *testing.T)) int {
 	}
 	cmd := exec.Command(exe, os.Args[1:]...)
 	cmd.Env = append(os.Environ(), EnvMain+"="+name)
-	cmd.Stdout, cmd.Stderr = stdout, stderr
+	out := &testingNoise{w: stdout}
+	cmd.Stdout, cmd.Stderr = out, stderr
+	if stderr == stdout {
+		// One writer for both, so that exec shares one pipe between them
+		// and never writes to the caller's writer from two goroutines.
+		cmd.Stderr = out
+	}
 	err = cmd.Run()
+	out.flush()
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
@@ -74,4 +82,46 @@ func runMainChild(name string, body func(t *testing.T)) {
 	match := func(pat, str string) (bool, error) { return regexp.MatchString(pat, str) }
 	testing.Main(match, []testing.InternalTest{{Name: name, F: func(t *testing.T) { Run(t, body) }}}, nil, nil)
 	os.Exit(0) // testing.Main exits; not reached
+}
+
+// testingNoise passes the child's output through to w without the testing
+// package's framing, which means nothing to the user of a command: it drops
+// the "=== RUN" and "--- PASS" lines and the closing "PASS", and it prints
+// the harness's own "distlab:" lines without the t.Log prefix. Everything
+// else, a failure's report above all, is passed on whole.
+type testingNoise struct {
+	w       io.Writer
+	partial []byte
+}
+
+var tLogPrefix = regexp.MustCompile(`^\s+\w+\.go:\d+: (distlab: )`)
+
+func (f *testingNoise) Write(p []byte) (int, error) {
+	f.partial = append(f.partial, p...)
+	for {
+		i := strings.IndexByte(string(f.partial), '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		line := string(f.partial[:i])
+		f.partial = f.partial[i+1:]
+		f.line(line)
+	}
+}
+
+func (f *testingNoise) line(line string) {
+	switch {
+	case strings.HasPrefix(line, "=== RUN"), strings.HasPrefix(line, "=== PAUSE"),
+		strings.HasPrefix(line, "=== CONT"), strings.HasPrefix(line, "--- PASS"), line == "PASS":
+		return
+	}
+	line = tLogPrefix.ReplaceAllString(line, "$1")
+	io.WriteString(f.w, line+"\n")
+}
+
+func (f *testingNoise) flush() {
+	if len(f.partial) > 0 {
+		f.line(string(f.partial))
+		f.partial = nil
+	}
 }
