@@ -20,11 +20,13 @@ type stateTable struct {
 	states   []interface{}
 	key      []uint64 // per id: what it contributes to a memo key (0 when not interned)
 
-	byHash  map[uint64]int32      // Hash mode: first id with this hash
-	sameH   []int32               // Hash mode: next id with the same hash, or -1
-	byValue map[interface{}]int32 // == mode
-	trans   transitionTable       // interned only
-	stepFn  func(s, in, out interface{}) (bool, interface{})
+	byHash        map[uint64]int32      // Hash mode: first id with this hash
+	sameH         []int32               // Hash mode: next id with the same hash, or -1
+	byValue       map[interface{}]int32 // == mode
+	trans         transitionTable       // interned only
+	useTrans      bool                  // the transition cache is on (see step)
+	lookups, hits int
+	stepFn        func(s, in, out interface{}) (bool, interface{})
 }
 
 // newStateTable returns a table for model m (with defaults filled in); byValue
@@ -42,6 +44,7 @@ func newStateTable(m Model, byValue bool, n int, step func(s, in, out interface{
 	}
 	if t.interned {
 		t.trans.init(n)
+		t.useTrans = true
 	}
 	return t
 }
@@ -116,10 +119,20 @@ func (t *stateTable) equal(a, b int32) bool {
 
 // step applies operation op (with this input and output) to the state with
 // id sid. It returns whether the step is legal and the id of the next state.
+//
+// The transition cache pays when states recur (registers, maps of a few
+// keys); when nearly every state is new (long appended strings) it is only
+// cache misses, so after a trial it turns itself off if it hits rarely.
 func (t *stateTable) step(sid int32, op int32, in, out interface{}) (bool, int32) {
-	if t.interned {
+	if t.useTrans {
+		t.lookups++
 		if r, ok := t.trans.get(sid, op); ok {
+			t.hits++
 			return r >= 0, r
+		}
+		if t.lookups == transTrial && t.hits < transTrial/8 {
+			t.useTrans = false
+			t.trans = transitionTable{}
 		}
 	}
 	legal, next := t.stepFn(t.states[sid], in, out)
@@ -127,11 +140,14 @@ func (t *stateTable) step(sid int32, op int32, in, out interface{}) (bool, int32
 	if legal {
 		r = t.intern(next)
 	}
-	if t.interned {
+	if t.useTrans {
 		t.trans.put(sid, op, r)
 	}
 	return legal, r
 }
+
+// transTrial is how many lookups the transition cache gets to prove useful.
+const transTrial = 1 << 20
 
 // transitionTable caches the model's transitions: (state id, op) -> the next
 // state id, or -1 for an illegal step. Open addressing with linear probing.
