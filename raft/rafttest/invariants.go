@@ -25,9 +25,10 @@ const pollInterval = 25 * time.Millisecond
 // State machine safety and in-order application are checked by the
 // harness's applyCh readers.
 type invariants struct {
-	h    *Cluster
-	quit chan struct{}
-	done chan struct{}
+	h           *Cluster
+	onViolation func()
+	quit        chan struct{}
+	done        chan struct{}
 
 	mu      sync.Mutex
 	leaders map[int]int // term -> the leader seen in it
@@ -69,18 +70,25 @@ func (l viewLog) term(i int) int            { return l.entries[i-l.start-1].Term
 func (l viewLog) command(i int) interface{} { return l.entries[i-l.start-1].Command }
 
 func startInvariants(h *Cluster) *invariants {
-	v := &invariants{
-		h:          h,
-		quit:       make(chan struct{}),
-		done:       make(chan struct{}),
-		leaders:    map[int]int{},
-		commitTerm: map[int]int{},
-		commitCmd:  map[int]interface{}{},
-		seen:       map[*raft.Raft]int{},
-		checked:    map[int]int{},
-	}
+	v := newInvariants(h.markViolated)
+	v.h = h
 	go v.run()
 	return v
+}
+
+// newInvariants returns a checker that calls onViolation at each violation;
+// check feeds it views.
+func newInvariants(onViolation func()) *invariants {
+	return &invariants{
+		onViolation: onViolation,
+		quit:        make(chan struct{}),
+		done:        make(chan struct{}),
+		leaders:     map[int]int{},
+		commitTerm:  map[int]int{},
+		commitCmd:   map[int]interface{}{},
+		seen:        map[*raft.Raft]int{},
+		checked:     map[int]int{},
+	}
 }
 
 func (v *invariants) run() {
@@ -118,7 +126,7 @@ func (v *invariants) report(format string, args ...interface{}) {
 	if len(v.found) < maxFailures {
 		v.found = append(v.found, fmt.Sprintf(format, args...))
 	}
-	v.h.markViolated()
+	v.onViolation()
 }
 
 func view(id int, rf *raft.Raft) peerView {
@@ -141,6 +149,11 @@ func (v *invariants) poll() {
 			views = append(views, view(i, rf))
 		}
 	}
+	v.check(views)
+}
+
+// check checks the invariants on one look at the live peers.
+func (v *invariants) check(views []peerView) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.polls++
