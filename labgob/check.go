@@ -105,10 +105,11 @@ func checkType(t reflect.Type, seen map[reflect.Type]bool) {
 			case reflect.Chan, reflect.Func:
 				continue // gob ignores these fields by design
 			}
-			if r, _ := utf8.DecodeRuneInString(f.Name); unicode.IsLower(r) || r == '_' {
+			if !f.IsExported() {
 				warn("field "+t.String()+"."+f.Name, fmt.Sprintf(
-					"field %s of type %s starts with a lower-case letter, so gob will not send it and the "+
-						"receiver will see its zero value; rename it %s (or leave it out of RPC and persisted structs)",
+					"field %s of type %s is not exported (its name does not start with an upper-case letter), "+
+						"so gob will not send it and the receiver will see its zero value; rename it %s "+
+						"(or leave it out of RPC and persisted structs)",
 					f.Name, typeName(t), exported(f.Name)))
 				continue
 			}
@@ -124,12 +125,17 @@ func typeName(t reflect.Type) string {
 	return t.String()
 }
 
+// exported suggests an exported name for the field name: its first letter
+// in upper case, or "X" prefixed when it has no upper-case form ("名", "_").
 func exported(name string) string {
 	r, n := utf8.DecodeRuneInString(name)
-	if r == '_' {
+	if r == '_' && n < len(name) {
 		return exported(name[n:])
 	}
-	return string(unicode.ToUpper(r)) + name[n:]
+	if u := unicode.ToUpper(r); unicode.IsUpper(u) {
+		return string(u) + name[n:]
+	}
+	return "X" + name
 }
 
 // CheckZero warns, once per field, when the value that v points to (or any

@@ -91,6 +91,20 @@ func TestEncodeWarnsOncePerLowerCaseFieldIncludingNested(t *testing.T) {
 	}
 }
 
+type uncased struct {
+	名  int
+	_x int
+}
+
+func TestFieldsWithoutUpperCaseInitialAreFlagged(t *testing.T) {
+	out := captureWarnings(t, func() { Register(uncased{}) })
+	for _, want := range []string{"field 名 of type", "rename it X名", "field _x of type", "rename it X ("} {
+		if !strings.Contains(out, want) {
+			t.Errorf("warnings do not mention %q:\n%s", want, out)
+		}
+	}
+}
+
 type registeredLower struct{ value int }
 
 func TestRegisterWarnsAboutLowerCaseFields(t *testing.T) {

@@ -139,8 +139,11 @@
 // network fault, which a correct peer retries forever. The types are checked
 // whenever the end is connected to an existing server, even if it is
 // disabled, so such a bug does not hide behind a partition. MakeService
-// panics (ErrNoHandlers) on an object without handlers, saying why each
-// exported method does not qualify.
+// panics (ErrNoHandlers) on a nil receiver or an object without handlers,
+// saying why each exported method does not qualify. Mistakes in setting up
+// the network — a name that cannot be a map key, AddServer or AddService
+// of nil, Connect or Enable of an end never made, a fault probability
+// outside [0, 1] — panic with a message naming the call and the fix.
 //
 // # Goroutines and virtual time
 //

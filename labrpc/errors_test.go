@@ -130,6 +130,10 @@ func TestMakeServiceRejectsObjectWithoutHandlers(t *testing.T) {
 	if err := panicOf(t, func() { MakeService(nil) }); !errors.Is(err, ErrNoHandlers) {
 		t.Fatalf("MakeService(nil): %v", err)
 	}
+	if err := panicOf(t, func() { MakeService((*pointerHandlers)(nil)) }); !errors.Is(err, ErrNoHandlers) ||
+		!strings.Contains(err.Error(), "(*labrpc.pointerHandlers)(nil)") {
+		t.Fatalf("MakeService of a nil pointer: %v", err)
+	}
 }
 
 type lowerArgs struct {
@@ -159,6 +163,16 @@ func TestMakeServiceWarnsAboutLowerCaseFieldsOnce(t *testing.T) {
 		t.Fatalf("warned again about a field already warned about: %q", buf.String())
 	}
 	lowerWarned = true
+}
+
+func TestAddServiceOfNilSaysMakeService(t *testing.T) {
+	defer func() {
+		r, _ := recover().(string)
+		if !strings.Contains(r, "AddService(nil)") || !strings.Contains(r, "MakeService") {
+			t.Fatalf("AddService(nil) panicked with %q, want a message naming AddService(nil) and MakeService", r)
+		}
+	}()
+	MakeServer().AddService(nil)
 }
 
 func TestFaultSettingsAreValidated(t *testing.T) {

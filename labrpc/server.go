@@ -24,6 +24,9 @@ func MakeServer() *Server {
 // AddService makes the handlers of svc callable on rs as "Name.Method",
 // where Name is svc's name. A service of the same name is replaced.
 func (rs *Server) AddService(svc *Service) {
+	if svc == nil {
+		panic("labrpc: Server.AddService(nil): make the service with MakeService(rcvr)")
+	}
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	rs.services[svc.name] = svc

@@ -48,6 +48,10 @@ func MakeService(rcvr interface{}) *Service {
 	}
 	rv := reflect.ValueOf(rcvr)
 	rt := rv.Type()
+	if rt.Kind() == reflect.Pointer && rv.IsNil() {
+		panic(fmt.Errorf("%w: labrpc.MakeService((%s)(nil)): the receiver is a nil pointer; "+
+			"pass the object whose methods are the handlers, e.g. MakeService(rf) after rf := &Raft{...}", ErrNoHandlers, rt))
+	}
 	svc := &Service{name: reflect.Indirect(rv).Type().Name(), rcvr: rv, methods: map[string]*method{}}
 	var rejected []string
 	for i := 0; i < rt.NumMethod(); i++ {
