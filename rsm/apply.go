@@ -1,5 +1,7 @@
 package rsm
 
+import "fmt"
+
 // handle processes one message from the consensus log. It runs on the
 // replica's reader goroutine only.
 func (r *RSM) handle(m ApplyMsg) {
@@ -22,7 +24,13 @@ func (r *RSM) installSnapshot(m ApplyMsg) {
 	if err := r.restore(m.Snapshot); err != nil {
 		// The log handed over bytes that we did not produce; applying
 		// commands on top of a wrong state would diverge silently.
-		panic("rsm: server cannot decode a snapshot delivered by its consensus log: " + err.Error())
+		panic(fmt.Sprintf("rsm: server %d cannot decode a snapshot delivered by its consensus log: %v", r.me, err))
+	}
+	if r.lastApplied != m.SnapshotIndex {
+		// The commands between the two indices would be skipped or
+		// applied twice: a bug in the log's snapshot bookkeeping.
+		panic(fmt.Sprintf("rsm: server %d: the consensus log delivered a snapshot labelled index %d whose contents cover index %d",
+			r.me, m.SnapshotIndex, r.lastApplied))
 	}
 	// Whatever the snapshot covers is no longer ours to answer.
 	for idx, w := range r.waiters {

@@ -298,12 +298,17 @@ func TestInstalledSnapshotBringsLaggingReplicaUpToDate(t *testing.T) {
 		}
 		require.Zero(t, rs[2].sm.get("x"))
 		// The leader sends its latest snapshot instead of the entries.
-		rs[2].log.installSnapshot(rs[0].rsm.LastApplied(), rs[0].ps.ReadSnapshot())
+		rs[0].log.g.mu.Lock()
+		leaderSnap := rs[0].log.snapIndex
+		rs[0].log.g.mu.Unlock()
+		require.Positive(t, leaderSnap, "the leader never snapshotted")
+		rs[2].log.installSnapshot(leaderSnap, rs[0].ps.ReadSnapshot())
 		rs[2].log.setPaused(false)
 		synctest.Wait()
 		waitApplied(t, rs, g.lastIndex())
 		require.Equal(t, 40, rs[2].sm.get("x"))
-		require.Zero(t, rs[2].sm.appliedCount(), "the lagging replica should have caught up from the snapshot alone")
+		require.Equal(t, g.lastIndex()-leaderSnap, rs[2].sm.appliedCount(),
+			"the lagging replica should apply only the commands after the snapshot")
 		// Its duplicate table came with the snapshot.
 		g.setLeader(2)
 		res, err := rs[2].rsm.Submit(Request{ClientID: 5, Seq: 40, Command: add{"x", 1}})
