@@ -2,6 +2,7 @@ package bench
 
 import (
 	"runtime"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -64,7 +65,8 @@ func BenchmarkEtcdAll(b *testing.B) {
 func BenchmarkEtcdFile(b *testing.B) {
 	for _, f := range etcd(b) {
 		mine, theirsOps, want := ours(f.ops), theirs(f.ops), etcdLinearizable[f.num]
-		b.Run(f.name+"/ours", func(b *testing.B) {
+		name := strings.TrimSuffix(f.name, ".log") + "=" + verdictName(want)
+		b.Run(name+"/ours", func(b *testing.B) {
 			defer reportCPU(b)()
 			for b.Loop() {
 				if porcupine.CheckOperations(ourEtcd, mine) != want {
@@ -72,7 +74,7 @@ func BenchmarkEtcdFile(b *testing.B) {
 				}
 			}
 		})
-		b.Run(f.name+"/theirs", func(b *testing.B) {
+		b.Run(name+"/theirs", func(b *testing.B) {
 			defer reportCPU(b)()
 			for b.Loop() {
 				if upstream.CheckOperations(theirEtcd, theirsOps) != want {
@@ -81,6 +83,14 @@ func BenchmarkEtcdFile(b *testing.B) {
 			}
 		})
 	}
+}
+
+// verdictName is how a benchmark's name tells its expected verdict.
+func verdictName(linearizable bool) string {
+	if linearizable {
+		return "ok"
+	}
+	return "illegal"
 }
 
 // BenchmarkKv checks the kv logs partitioned by key (as the kv labs do) and,

@@ -26,6 +26,16 @@
 // operation. (Upstream porcupine treats a call event with no return as an error
 // in the history and reports it as not linearizable; this package does not.)
 //
+// # How it checks
+//
+// Each partition (see Model.Partition) is searched on its own, at most
+// GOMAXPROCS at a time, taking turns so that one hard partition does not hold
+// up a verdict that another one settles. The search is Wing & Gong's, with
+// Lowe's memoisation of configurations (set of linearized operations, state);
+// see search.go. Its memory is bounded: past a heap limit of a few hundred
+// megabytes a search forgets what it memoised and carries on, slower but
+// still correct.
+//
 // # Results
 //
 // Without a timeout the answer is always Ok or Illegal. With one, Unknown

@@ -27,6 +27,13 @@ import (
 //
 // Linearizing a pending operation that leaves the state unchanged can never
 // help (leaving it out keeps every option open), so such steps are skipped.
+//
+// The memo (memo.go) remembers every configuration reached: a configuration
+// met again has failed before. Its key is a Zobrist hash of the linearized set
+// — one random word per operation, xor-ed in and out as operations are
+// linearized and backtracked, so a step costs O(1) — mixed with the state's
+// id from the state table (states.go), which interns states so that equal
+// states share an id and the model's Step runs once per (state, operation).
 
 // searchResult is what search found for one partition.
 type searchResult struct {

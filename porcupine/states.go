@@ -121,8 +121,9 @@ func (t *stateTable) equal(a, b int32) bool {
 // id sid. It returns whether the step is legal and the id of the next state.
 //
 // The transition cache pays when states recur (registers, maps of a few
-// keys); when nearly every state is new (long appended strings) it is only
-// cache misses, so after a trial it turns itself off if it hits rarely.
+// keys); when most states are new (long appended strings) it is mostly
+// cache misses, so it turns itself off if it hits less than a third of the
+// time.
 func (t *stateTable) step(sid int32, op int32, in, out interface{}) (bool, int32) {
 	if t.useTrans {
 		t.lookups++
@@ -130,7 +131,7 @@ func (t *stateTable) step(sid int32, op int32, in, out interface{}) (bool, int32
 			t.hits++
 			return r >= 0, r
 		}
-		if t.lookups == transTrial && t.hits < transTrial/8 {
+		if t.lookups&(transTrial-1) == 0 && t.hits < t.lookups/3 {
 			t.useTrans = false
 			t.trans = transitionTable{}
 		}
@@ -146,8 +147,9 @@ func (t *stateTable) step(sid int32, op int32, in, out interface{}) (bool, int32
 	return legal, r
 }
 
-// transTrial is how many lookups the transition cache gets to prove useful.
-const transTrial = 1 << 20
+// Every transTrial lookups the transition cache must have hit a third of the
+// time, or it turns off.
+const transTrial = 1 << 14
 
 // transitionTable caches the model's transitions: (state id, op) -> the next
 // state id, or -1 for an illegal step. Open addressing with linear probing.
@@ -160,7 +162,7 @@ type transitionTable struct {
 }
 
 func (tt *transitionTable) init(n int) {
-	size := 256
+	size := 64
 	for size < 4*n {
 		size *= 2
 	}
