@@ -31,6 +31,16 @@ func agreementCase(seed uint64, nOps int) (bool, string) {
 	if got != want {
 		return want, fmt.Sprintf("seed %d: checker says %v, brute force %v, history %+v", seed, got, want, ops)
 	}
+	if seed%3 == 1 {
+		// The same history against one model of the whole store: partitioning
+		// by key must not change the verdict.
+		if got := porcupine.CheckOperations(wholeStoreModel, ops); got != want {
+			return want, fmt.Sprintf("seed %d: unpartitioned checker says %v, partitioned brute force %v, history %+v", seed, got, want, ops)
+		}
+		if got := bruteForce(wholeStoreModel, ops); got != want {
+			return want, fmt.Sprintf("seed %d: unpartitioned brute force says %v, partitioned %v, history %+v", seed, got, want, ops)
+		}
+	}
 	events := toEvents(ops)
 	if got := porcupine.CheckEvents(model, events); got != want {
 		return want, fmt.Sprintf("seed %d: event checker says %v, brute force %v, history %+v", seed, got, want, ops)
@@ -97,4 +107,23 @@ func toEvents(ops []porcupine.Operation) []porcupine.Event {
 		out[i] = e.e
 	}
 	return out
+}
+
+// twoKeys is the whole state of a key/value store with keys "a" and "b".
+type twoKeys struct{ a, b string }
+
+// wholeStoreModel is models.KvModel without partitioning: one state holds
+// both keys (randomKvOp uses only "a" and "b").
+var wholeStoreModel = porcupine.Model{
+	Init: func() interface{} { return twoKeys{} },
+	Step: func(state, input, output interface{}) (bool, interface{}) {
+		st, in := state.(twoKeys), input.(models.KvInput)
+		v := &st.a
+		if in.Key == "b" {
+			v = &st.b
+		}
+		ok, next := models.KvModel.Step(*v, input, output)
+		*v = next.(string)
+		return ok, st
+	},
 }
