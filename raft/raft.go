@@ -18,6 +18,10 @@
 //   - snapshot.go: Snapshot, InstallSnapshot.
 //   - persist.go: what is saved to the Persister and when.
 //   - apply.go: delivery of commands and snapshots on applyCh.
+//   - inspect.go: a copy of the peer's state for checkers (Inspect).
+//
+// Package distlab/raft/rafttest runs peers in a checked cluster on the
+// labtest harness; the package's tests and "distlab chaos raft" use it.
 //
 // Decision logic lives in plain methods over the peer's state, called with
 // rf.mu held; the goroutines (ticker, applier, one per RPC in flight) only
