@@ -26,15 +26,17 @@ between the rows; -only and -ignore never drop them.
 The log is read from FILE, or from standard input when FILE is "-" or
 absent, and printed as it comes, so a running test can be piped in.
 Topics are coloured when the output is a terminal (-color to choose).
+go test shows a passing test's output only with -v, so add -v to see the
+log of a test that passes.
 
 Examples:
 
-	DISTLAB_VERBOSE=1 go test -run TestBasicAgree3B ./raft 2>&1 | distlab logs -c 3
+	DISTLAB_VERBOSE=1 go test -v -run TestNewLeaderElectedAfterLeaderDisconnects ./raft 2>&1 | distlab logs -c 3
 	    follow a test's log, one column per peer
-	distlab logs -c 5 -only VOTE,LEAD,TERM distlab-out/TestFigure8Unreliable3C-7.log
+	distlab logs -c 5 -only VOTE,LEAD,TERM distlab-out/TestAgreementOnUnreliableNetwork-7.log
 	    just the elections of a failing run that distlab test kept
-	distlab logs -ignore TIMR -w 200 -color always run.log | less -R
-	    everything but the timers, 200 columns wide, in a pager
+	distlab logs -ignore TIMER,PERSIST -w 200 -color always run.log | less -R
+	    everything but timers and persisting, 200 columns wide, in a pager
 
 Flags:
 `

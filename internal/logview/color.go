@@ -9,9 +9,9 @@ var palette = []string{"31", "32", "33", "34", "35", "36", "91", "92", "93", "94
 // Topics that most labs use get colours chosen to tell them apart; other
 // topics get one by a hash of their name, the same on every run.
 var topicColors = map[string]string{
-	"VOTE": "35", "LEAD": "92", "TERM": "33", "ELECT": "95", "TIMR": "90",
+	"VOTE": "35", "LEAD": "92", "TERM": "33", "ELECT": "95", "TIMR": "90", "TIMER": "90",
 	"LOG": "34", "LOG1": "34", "LOG2": "94", "APPEND": "36", "COMMIT": "32",
-	"APPLY": "96", "PERS": "93", "SNAP": "91", "DROP": "31", "ERROR": "1;31",
+	"APPLY": "96", "PERS": "93", "PERSIST": "93", "SUBMIT": "95", "SNAP": "91", "DROP": "31", "ERROR": "1;31",
 	"WARN": "1;33", "INFO": "37", "CLNT": "36", "CTRL": "94", "TEST": "1",
 }
 

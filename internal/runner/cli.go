@@ -69,7 +69,7 @@ item that matches no test that ran scores nothing, with a warning.
 ` + exampleJSON + `
 Examples:
 
-	distlab test -run TestBasicAgree3B -n 100 ./raft
+	distlab test -run TestAgreementAfterLeaderFailures -n 100 ./raft
 	    run one test 100 times, as many at a time as there are cores
 	distlab test -race -n 20 -p 4 -o failures ./raft ./kvraft
 	    every test of two packages 20 times with the race detector
@@ -88,18 +88,18 @@ const (
 	runs = 10
 	[[items]]
 	name = "3A election"
-	tests = "TestInitialElection3A|TestReElection3A"
+	tests = "TestInitialElection.*|TestNewLeaderElected.*"
 	points = 10
 	partial = "tests"
 	[[items]]
-	test = "TestBackup3B"
+	test = "TestAgreementOnUnreliableNetwork"
 	points = 5
 	runs = 30
 `
 	exampleJSON = `	# the same as rubric.json
 	{"runs": 10, "items": [
-	  {"name": "3A election", "tests": "TestInitialElection3A|TestReElection3A", "points": 10, "partial": "tests"},
-	  {"test": "TestBackup3B", "points": 5, "runs": 30}]}
+	  {"name": "3A election", "tests": "TestInitialElection.*|TestNewLeaderElected.*", "points": 10, "partial": "tests"},
+	  {"test": "TestAgreementOnUnreliableNetwork", "points": 5, "runs": 30}]}
 `
 )
 

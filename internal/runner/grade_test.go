@@ -161,5 +161,5 @@ func TestManualsRubricExamplesLoadAndAgree(t *testing.T) {
 		a.re, b.re = nil, nil
 		require.Equal(t, a, b)
 	}
-	require.Equal(t, 30, loaded[0].RunsFor("distlab/raft", "TestBackup3B"))
+	require.Equal(t, 30, loaded[0].RunsFor("distlab/raft", "TestAgreementOnUnreliableNetwork"))
 }

@@ -21,13 +21,13 @@ import (
 //
 //	[[items]]
 //	name = "3A: election"
-//	tests = "TestInitialElection3A|TestReElection3A"   # regexp, whole names
+//	tests = "TestInitialElection.*|TestNewLeaderElected.*"   # regexp, whole names
 //	points = 10
 //	runs = 20
 //	partial = "tests"
 //
 //	[[items]]
-//	test = "TestBasicAgree3B"   # one test by its exact name
+//	test = "TestAgreementOnUnreliableNetwork"   # one test by its exact name
 //	points = 5
 //
 // The JSON form has the same keys: {"runs": 10, "items": [{"test": ..., "points": 5}]}.
