@@ -107,7 +107,8 @@ func TestHistoryOfATestThatFailedBeforeCheckingIsDrawn(t *testing.T) {
 }
 
 func TestPeerLogIsInTheArtefactsWithDistlabLog(t *testing.T) {
-	out, code := runChild(t, "Logged", labtest.EnvArtifacts+"="+t.TempDir(), labtest.EnvLog+"=1", "DISTLAB_VERBOSE=")
+	out, code := runChild(t, "Logged", labtest.EnvArtifacts+"="+t.TempDir(), labtest.EnvLog+"=1", "DISTLAB_VERBOSE=",
+		labtest.EnvRealtime+"=") // the exact millisecond needs the virtual clock
 	require.Equal(t, 1, code, out)
 	log, err := os.ReadFile(filepath.Join(artefactDir(t, out), labtest.LogFile))
 	require.NoError(t, err)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestCountersMeasureTheTrafficOfAnInterval(t *testing.T) {
+	t.Setenv(labtest.EnvRealtime, "") // exact intervals need the virtual clock
 	labtest.Run(t, func(t *testing.T) {
 		w := labtest.WorldOf(t)
 		c := labtest.NewCluster(t, 5, startBeat(100*time.Millisecond))

@@ -55,7 +55,8 @@
 // either deadlock or let virtual time run on for ever. A watchdog ends it
 // after DISTLAB_TIMEOUT of virtual time (default 10m; "0" for none; no
 // default limit for a body run by Main) with a panic that shows where each
-// of its goroutines is, after writing the artefacts.
+// of its goroutines is, after writing the artefacts. With DISTLAB_REALTIME=1
+// the same limit is judged on the real clock.
 //
 // A bubble also forbids real I/O waits, os/exec and the net package inside
 // the test; files are fine. Tests may call t.Parallel before Run: each
@@ -222,7 +223,7 @@
 //	DISTLAB_REPLAY=path     replay a schedule.json (its seed, its nemesis events)
 //	DISTLAB_ARTIFACTS=dir   where failure artefacts go (default: a new temporary folder)
 //	DISTLAB_LOG=1           keep the per-peer log for the artefacts (peers.log)
-//	DISTLAB_TIMEOUT=d       virtual time limit of a test (default 10m; 0: none)
+//	DISTLAB_TIMEOUT=d       time limit of a test, on its clock (default 10m; 0: none)
 //	DISTLAB_VERBOSE=topics  print the per-peer log (lablog): 1, all, or VOTE,LEAD,...
 //
 // # Running a harness body outside go test

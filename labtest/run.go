@@ -45,10 +45,11 @@ func Run(t *testing.T, body func(t *testing.T)) {
 	if Realtime() {
 		before := goroutineIDs()
 		w := newWorld(t, seed, false)
-		w.replay = replay
+		w.replay, w.before, w.runner = replay, before, currentGoroutine().id
 		w.bind(t)
 		w.captureLogs()
 		t.Cleanup(func() { w.finish(t, before) })
+		w.startWatchdog(t, limit)
 		body(t)
 		return
 	}

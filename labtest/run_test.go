@@ -56,7 +56,8 @@ func TestStuckTestIsEndedAtItsVirtualTimeLimitWithArtefacts(t *testing.T) {
 		{"Spinning", "pollForever"},
 	} {
 		t.Run(tc.child, func(t *testing.T) {
-			out, code := runChild(t, tc.child, labtest.EnvTimeout+"=30s", labtest.EnvArtifacts+"="+t.TempDir())
+			out, code := runChild(t, tc.child, labtest.EnvTimeout+"=30s", labtest.EnvArtifacts+"="+t.TempDir(),
+				labtest.EnvRealtime+"=")
 			require.NotEqual(t, 0, code, out)
 			require.Contains(t, out, "labtest: "+tc.child+" did not end within 30s of virtual time (DISTLAB_TIMEOUT=30s)")
 			require.Contains(t, out, tc.where, "the report shows where the test is stuck")
@@ -64,6 +65,15 @@ func TestStuckTestIsEndedAtItsVirtualTimeLimitWithArtefacts(t *testing.T) {
 			require.Contains(t, out, "distlab: artifacts=")
 		})
 	}
+}
+
+func TestStuckTestIsEndedAtItsTimeLimitOnTheRealClockToo(t *testing.T) {
+	out, code := runChild(t, "Stuck", labtest.EnvTimeout+"=300ms", labtest.EnvArtifacts+"="+t.TempDir(),
+		labtest.EnvRealtime+"=1")
+	require.NotEqual(t, 0, code, out)
+	require.Contains(t, out, "labtest: Stuck did not end within 300ms of real time (DISTLAB_REALTIME=1) (DISTLAB_TIMEOUT=300ms)")
+	require.Contains(t, out, "waitForever", "the report shows where the test is stuck")
+	require.Contains(t, out, "distlab: artifacts=")
 }
 
 func TestBadTimeLimitIsRefusedNamingTheVariable(t *testing.T) {

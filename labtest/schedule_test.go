@@ -55,6 +55,7 @@ func faults(s *labtest.Schedule) []labtest.Event {
 }
 
 func TestSameSeedGivesSameScheduleAndNetworkDecisions(t *testing.T) {
+	t.Setenv(labtest.EnvRealtime, "") // same times need the virtual clock
 	t.Setenv(labtest.EnvSeed, "4242")
 	var s [2]*labtest.Schedule
 	var seen [2][]int
@@ -82,6 +83,7 @@ func TestSameSeedGivesSameScheduleAndNetworkDecisions(t *testing.T) {
 }
 
 func TestRecordedScheduleReplaysToTheSameFaults(t *testing.T) {
+	t.Setenv(labtest.EnvRealtime, "") // same times need the virtual clock
 	t.Setenv(labtest.EnvSeed, "777")
 	var rec *labtest.Schedule
 	t.Run("record", func(t *testing.T) {
@@ -159,6 +161,7 @@ func TestBadScheduleIsRefusedNamingTheCulprit(t *testing.T) {
 }
 
 func TestHandWrittenScheduleIsAppliedAtItsTimes(t *testing.T) {
+	t.Setenv(labtest.EnvRealtime, "") // exact times need the virtual clock
 	s, err := labtest.LoadSchedule(filepath.Join("testdata", "partition-crash-heal.json"))
 	require.NoError(t, err)
 	labtest.Run(t, func(t *testing.T) {
@@ -177,6 +180,7 @@ func TestHandWrittenScheduleIsAppliedAtItsTimes(t *testing.T) {
 }
 
 func TestNemesisKeepsAMajorityHealthyAndStopHeals(t *testing.T) {
+	t.Setenv(labtest.EnvRealtime, "") // minutes of faults: virtual time
 	for seed := 1; seed <= 4; seed++ {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			t.Setenv(labtest.EnvSeed, fmt.Sprint(seed))

@@ -34,6 +34,8 @@ type World struct {
 	replay    *Schedule
 	logs      *ring // captured per-peer log, or nil
 	watch     *watchdog
+	before    map[uint64]bool // in real time: the goroutines running before the test
+	runner    uint64          // in real time: the goroutine that runs the body
 
 	mu       sync.Mutex
 	rng      *rand.Rand // harness choices; guarded by mu
