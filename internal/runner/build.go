@@ -66,24 +66,32 @@ func goList(ctx context.Context, dir string, patterns []string) ([]*Package, err
 	return pkgs, nil
 }
 
-// build compiles p's test binary into tmp. Compiler errors are returned
-// whole, since the user has to read them.
+// build compiles p's test binary into tmp.
 func build(ctx context.Context, dir, tmp string, p *Package, race bool) error {
 	name := strings.NewReplacer("/", "_", ".", "_").Replace(p.ImportPath) + ".test"
 	p.Binary = filepath.Join(tmp, name)
-	args := []string{"test", "-c", "-o", p.Binary}
+	return BuildTestBinary(ctx, "go", dir, p.ImportPath, p.Binary, race)
+}
+
+// BuildTestBinary compiles the tests of the package pkg (an import path or
+// a pattern naming one package, resolved in dir) into the binary bin with
+// goCmd test -c, with the race detector if race. Compiler errors are
+// returned whole, since the user has to read them. distlab test and
+// distlab replay build with it.
+func BuildTestBinary(ctx context.Context, goCmd, dir, pkg, bin string, race bool) error {
+	args := []string{"test", "-c", "-o", bin}
 	if race {
 		args = append(args, "-race")
 	}
-	args = append(args, p.ImportPath)
-	cmd := exec.CommandContext(ctx, "go", args...)
+	args = append(args, pkg)
+	cmd := exec.CommandContext(ctx, goCmd, args...)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("building the tests of %s: %w\n%s", p.ImportPath, err, strings.TrimRight(string(out), "\n"))
+		return fmt.Errorf("building the tests of %s: %w\n%s", pkg, err, strings.TrimRight(string(out), "\n"))
 	}
-	if _, err := os.Stat(p.Binary); err != nil {
-		return fmt.Errorf("building the tests of %s: go test -c wrote no binary:\n%s", p.ImportPath, out)
+	if _, err := os.Stat(bin); err != nil {
+		return fmt.Errorf("building the tests of %s: go test -c wrote no binary (a package without tests?):\n%s", pkg, out)
 	}
 	return nil
 }

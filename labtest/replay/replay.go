@@ -16,6 +16,7 @@
 package replay
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,6 +29,7 @@ import (
 	"strings"
 	"time"
 
+	"distlab/internal/runner"
 	"distlab/labtest"
 )
 
@@ -199,7 +201,7 @@ func build(o Options, pkg string, out io.Writer) (bin, dir string, cleanup func(
 	list := exec.Command(o.GoCmd, "list", "-f", "{{.Dir}}", pkg)
 	b, err := list.CombinedOutput()
 	if err != nil {
-		return "", "", nil, fmt.Errorf("finding package %s (run distlab replay inside its module): %v\n%s", pkg, err, b)
+		return "", "", nil, fmt.Errorf("finding package %s (run distlab replay inside its module): %w\n%s", pkg, err, b)
 	}
 	dir = strings.TrimSpace(string(b))
 	tmp, err := os.MkdirTemp("", "distlab-replay-bin-")
@@ -208,16 +210,10 @@ func build(o Options, pkg string, out io.Writer) (bin, dir string, cleanup func(
 	}
 	cleanup = func() { os.RemoveAll(tmp) }
 	bin = filepath.Join(tmp, "replay.test")
-	args := []string{"test", "-c", "-o", bin}
-	if o.Race {
-		args = append(args, "-race")
-	}
-	args = append(args, pkg)
 	fmt.Fprintf(out, "building %s\n", pkg)
-	c := exec.Command(o.GoCmd, args...)
-	if b, err := c.CombinedOutput(); err != nil {
+	if err := runner.BuildTestBinary(context.Background(), o.GoCmd, "", pkg, bin, o.Race); err != nil {
 		cleanup()
-		return "", "", nil, fmt.Errorf("building the tests of %s: %v\n%s", pkg, err, b)
+		return "", "", nil, err
 	}
 	return bin, dir, cleanup, nil
 }
