@@ -7,20 +7,24 @@ package porcupine
 //
 // It is an open-addressing hash table with linear probing. Each slot holds the
 // configuration's 64-bit key (the Zobrist hash of the set mixed with the
-// state's key; 0 marks an empty slot), the state id and the offset of a copy of
-// the bitset in one shared arena, so a configuration costs one slot and
-// `words` words, with no per-entry allocation.
+// state's key; 0 marks an empty slot), the state id and the index of a copy of
+// the bitset in an arena of fixed-size chunks, so a configuration costs one
+// slot and `words` words, with no per-entry allocation and no copying as the
+// arena grows.
 type memo struct {
 	words int
 	slots []memoSlot
 	n     int
-	arena []uint64
+	arena [][]uint64 // chunks of chunkSets bitsets
 }
+
+// chunkSets is how many bitsets an arena chunk holds.
+const chunkSets = 1 << 12
 
 type memoSlot struct {
 	key uint64
 	sid int32
-	off uint32 // index of the bitset in arena, in units of words
+	set uint32 // index of the bitset in the arena
 }
 
 // newMemo returns an empty memo for sets of `words` words, sized for a
@@ -49,20 +53,31 @@ func (m *memo) insert(key uint64, sid int32, bits []uint64, states *stateTable) 
 		if s.key == 0 {
 			break
 		}
-		if s.key == key && states.equal(s.sid, sid) && m.sameBits(s.off, bits) {
+		if s.key == key && states.equal(s.sid, sid) && m.sameBits(s.set, bits) {
 			return false
 		}
 		i = (i + 1) & mask
 	}
-	off := len(m.arena) / m.words
-	m.arena = append(m.arena, bits...)
-	m.slots[i] = memoSlot{key: key, sid: sid, off: uint32(off)}
+	set := m.n
+	if set%chunkSets == 0 {
+		// The first chunk starts small (most searches are small) and grows
+		// by append; later ones are allocated whole.
+		size := chunkSets
+		if set == 0 {
+			size = 16
+		}
+		m.arena = append(m.arena, make([]uint64, 0, size*m.words))
+	}
+	last := len(m.arena) - 1
+	m.arena[last] = append(m.arena[last], bits...)
+	m.slots[i] = memoSlot{key: key, sid: sid, set: uint32(set)}
 	m.n++
 	return true
 }
 
-func (m *memo) sameBits(off uint32, bits []uint64) bool {
-	stored := m.arena[int(off)*m.words : int(off+1)*m.words]
+func (m *memo) sameBits(set uint32, bits []uint64) bool {
+	at := int(set%chunkSets) * m.words
+	stored := m.arena[set/chunkSets][at : at+m.words]
 	for i, w := range bits {
 		if stored[i] != w {
 			return false

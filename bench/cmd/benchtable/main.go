@@ -5,7 +5,8 @@
 //	cd bench && go test -run '^$' -bench . -benchtime 10x | go run ./cmd/benchtable
 //
 // Times are CPU milliseconds per operation (user + system, all threads) when
-// the benchmark reports cpu-ms/op, else wall time.
+// the benchmark reports cpu-ms/op over at least 100 ms in all, else wall time.
+// With -count > 1, each figure is the smallest of the runs.
 package main
 
 import (
@@ -20,11 +21,12 @@ import (
 
 // result is one benchmark line's figures.
 type result struct {
+	n             int
 	wallMs, cpuMs float64
 	extra         map[string]float64
 }
 
-var line = regexp.MustCompile(`^Benchmark(\S+?)/(ours|theirs)(-\d+)?\s+\d+\s+(.*)$`)
+var line = regexp.MustCompile(`^Benchmark(\S+?)/(ours|theirs)(-\d+)?\s+(\d+)\s+(.*)$`)
 
 func main() {
 	if err := run(os.Stdin, os.Stdout); err != nil {
@@ -43,8 +45,9 @@ func run(in io.Reader, out io.Writer) error {
 			continue
 		}
 		name, side := m[1], m[2]
-		r := result{extra: map[string]float64{}}
-		fields := strings.Fields(m[4])
+		n, _ := strconv.Atoi(m[4])
+		r := result{n: n, extra: map[string]float64{}}
+		fields := strings.Fields(m[5])
 		for i := 0; i+1 < len(fields); i += 2 {
 			v, err := strconv.ParseFloat(fields[i], 64)
 			if err != nil {
@@ -63,31 +66,53 @@ func run(in io.Reader, out io.Writer) error {
 			rows[name] = map[string]result{}
 			order = append(order, name)
 		}
+		if old, seen := rows[name][side]; seen {
+			r = smallest(old, r)
+		}
 		rows[name][side] = r
 	}
 	if err := sc.Err(); err != nil {
 		return err
 	}
-	fmt.Fprintln(out, "| benchmark | theirs (ms) | ours (ms) | theirs/ours | notes |")
-	fmt.Fprintln(out, "|---|---:|---:|---:|---|")
+	fmt.Fprintln(out, "| benchmark | theirs (ms) | ours (ms) | theirs/ours | clock | notes |")
+	fmt.Fprintln(out, "|---|---:|---:|---:|---|---|")
 	for _, name := range order {
 		t, o := rows[name]["theirs"], rows[name]["ours"]
-		tm, om := pick(t), pick(o)
+		clock := "wall"
+		if useCPU(t) && useCPU(o) {
+			clock = "cpu"
+		}
+		tm, om := t.wallMs, o.wallMs
+		if clock == "cpu" {
+			tm, om = t.cpuMs, o.cpuMs
+		}
 		ratio := "—"
 		if tm > 0 && om > 0 {
 			ratio = fmt.Sprintf("%.1f×", tm/om)
 		}
-		fmt.Fprintf(out, "| %s | %s | %s | %s | %s |\n", name, ms(tm), ms(om), ratio, notes(t, o))
+		fmt.Fprintf(out, "| %s | %s | %s | %s | %s | %s |\n", name, ms(tm), ms(om), ratio, clock, notes(t, o))
 	}
 	return nil
 }
 
-func pick(r result) float64 {
-	if r.cpuMs > 0 {
-		return r.cpuMs
+// smallest keeps the smaller of each figure of two runs.
+func smallest(a, b result) result {
+	if b.wallMs < a.wallMs {
+		a.wallMs = b.wallMs
 	}
-	return r.wallMs
+	if b.cpuMs < a.cpuMs {
+		a.cpuMs = b.cpuMs
+	}
+	for k, v := range b.extra {
+		if old, ok := a.extra[k]; !ok || v < old {
+			a.extra[k] = v
+		}
+	}
+	return a
 }
+
+// useCPU reports whether r's CPU time is long enough to be measured well.
+func useCPU(r result) bool { return r.cpuMs > 0 && r.cpuMs*float64(r.n) >= 100 }
 
 func ms(v float64) string {
 	switch {
