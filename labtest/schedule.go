@@ -72,29 +72,29 @@ const (
 // leave them out. "command" is set instead of "package" when the test ran
 // outside go test (see Main).
 type Schedule struct {
-	Version int            `json:"version"`
-	Seed    int64          `json:"seed"`
-	Package string         `json:"package,omitempty"`
-	Test    string         `json:"test,omitempty"`
-	Servers map[string]int `json:"servers,omitempty"`
+	Version int            `json:"version"`           // ScheduleVersion
+	Seed    int64          `json:"seed"`              // the test's seed
+	Package string         `json:"package,omitempty"` // import path of the test's package
+	Test    string         `json:"test,omitempty"`    // the test's name (t.Name())
+	Servers map[string]int `json:"servers,omitempty"` // servers of each cluster, by the cluster's name
 	// Command is the command line that ran the test when it ran outside go
 	// test, through Main (e.g. ["distlab", "chaos", "-n", "5"]).
 	Command []string `json:"command,omitempty"`
-	Events  []Event  `json:"events"`
+	Events  []Event  `json:"events"` // in the order they were applied
 }
 
 // An Event is one fault in a Schedule. Which fields matter depends on Kind:
 // see Schedule.
 type Event struct {
 	At      time.Duration // since the start of the test, on the test's clock
-	Kind    string
-	By      string
-	Cluster string
-	Server  int     // crash, restart, disconnect, connect
-	Groups  [][]int // partition
-	From    int     // cut
-	To      int     // cut
-	On      bool    // reliable, long-reordering, long-delays
+	Kind    string        // a Kind constant
+	By      string        // a By constant: who applied it
+	Cluster string        // the cluster's Name ("" for network modes)
+	Server  int           // crash, restart, disconnect, connect
+	Groups  [][]int       // partition
+	From    int           // cut
+	To      int           // cut
+	On      bool          // reliable, long-reordering, long-delays
 }
 
 type eventArgs struct {

@@ -19,10 +19,10 @@ var ErrUnknownPackage = errors.New("unknown package")
 
 // A Package is one package whose tests are run, with its test binary.
 type Package struct {
-	ImportPath string
-	Dir        string // the package's source folder; runs start here, as under go test
-	Binary     string // the test binary, built once
-	Tests      []string
+	ImportPath string   // e.g. "distlab/raft"
+	Dir        string   // the package's source folder; runs start here, as under go test
+	Binary     string   // the test binary, built once
+	Tests      []string // the selected tests, in the binary's order
 }
 
 // goList describes the packages that the patterns name, in the order go

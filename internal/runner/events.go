@@ -10,12 +10,12 @@ import (
 
 // An Event is one go test -json event, as test2json writes it.
 type Event struct {
-	Time    time.Time
-	Action  string // start, run, pause, cont, pass, fail, skip, output, bench
-	Package string
-	Test    string
-	Elapsed float64 // seconds
-	Output  string
+	Time    time.Time // when test2json saw it
+	Action  string    // start, run, pause, cont, pass, fail, skip, output, bench
+	Package string    // import path
+	Test    string    // test name, "" for the package as a whole
+	Elapsed float64   // seconds
+	Output  string    // with Action "output": a piece of the test's output
 }
 
 // Status is the verdict of one run.

@@ -11,12 +11,12 @@ import (
 
 // A Grade is the score of one rubric item.
 type Grade struct {
-	Item     *Item
+	Item     *Item      // the rubric item graded
 	Tests    []*Summary // the tests the item matched
 	Passing  int        // tests that passed every one of at least Item.Runs runs
-	Score    float64
-	MaxScore float64
-	Output   string // what a student reads: each test's runs and failures
+	Score    float64    // points earned, by the item's partial-credit rule
+	MaxScore float64    // the item's points
+	Output   string     // what a student reads: each test's runs and failures
 }
 
 // Grades scores rep against the rubric, one Grade per item, in the

@@ -32,20 +32,20 @@ import (
 //
 // The JSON form has the same keys: {"runs": 10, "items": [{"test": ..., "points": 5}]}.
 type Rubric struct {
-	Runs    int    `json:"runs" toml:"runs"`
-	Partial string `json:"partial" toml:"partial"`
-	Items   []Item `json:"items" toml:"items"`
+	Runs    int    `json:"runs" toml:"runs"`       // passing runs each test needs, unless an item says; default 1
+	Partial string `json:"partial" toml:"partial"` // default partial-credit rule of the items (a Partial constant)
+	Items   []Item `json:"items" toml:"items"`     // what is graded, in the order of the score table
 }
 
 // An Item of a rubric: a test, or the tests whose names match a regexp,
 // worth Points.
 type Item struct {
-	Name       string  `json:"name" toml:"name"`
-	Test       string  `json:"test" toml:"test"`
-	Tests      string  `json:"tests" toml:"tests"`
-	Points     float64 `json:"points" toml:"points"`
-	Runs       int     `json:"runs" toml:"runs"`
-	Partial    string  `json:"partial" toml:"partial"`
+	Name       string  `json:"name" toml:"name"`             // label; default: Test or Tests
+	Test       string  `json:"test" toml:"test"`             // one test by its exact name
+	Tests      string  `json:"tests" toml:"tests"`           // or a regexp matched against whole test names
+	Points     float64 `json:"points" toml:"points"`         // what the item is worth
+	Runs       int     `json:"runs" toml:"runs"`             // passing runs each test needs; 0: the rubric's
+	Partial    string  `json:"partial" toml:"partial"`       // partial-credit rule; "": the rubric's
 	Visibility string  `json:"visibility" toml:"visibility"` // for Gradescope; default "visible"
 
 	re *regexp.Regexp
@@ -53,9 +53,9 @@ type Item struct {
 
 // The partial-credit rules.
 const (
-	PartialNone  = "none"
-	PartialTests = "tests"
-	PartialRuns  = "runs"
+	PartialNone  = "none"  // all the points if every test passed every run, else none
+	PartialTests = "tests" // points in proportion to the tests that passed every run
+	PartialRuns  = "runs"  // points in proportion to the passing runs
 )
 
 // LoadRubric reads and checks a rubric file (.json or .toml).

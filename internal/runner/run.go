@@ -16,15 +16,15 @@ import (
 
 // A Result is the outcome of one run of one test.
 type Result struct {
-	Package   string
-	Test      string
-	Iteration int // 1, 2, ...
-	Status    Status
-	TimedOut  bool // killed by the runner's per-run timeout
-	Wall      time.Duration
+	Package   string        // import path
+	Test      string        // top-level test name
+	Iteration int           // 1, 2, ...
+	Status    Status        // the run's verdict
+	TimedOut  bool          // killed by the runner's per-run timeout
+	Wall      time.Duration // the run's process wall time
 	// Virtual is the virtual time the harness reported, if HasVirtual.
 	Virtual    time.Duration
-	HasVirtual bool
+	HasVirtual bool   // whether the harness printed a summary line with the virtual time
 	Seed       string // as the harness printed it, "" if it did not
 	Artifacts  string // the harness's artefact folder, "" if none
 	Replay     string // the harness's command to replay the failure, "" if none

@@ -14,20 +14,20 @@ import (
 // Options configure Run. The zero value of each field is a sensible default
 // except Packages, which defaults to the package in Dir.
 type Options struct {
-	Dir       string   // where go commands run (and relative paths resolve); "" is the current folder
-	Packages  []string // package patterns, as for go test; default "."
-	Run       string   // regexp matched against whole test names, "/" then subtests as go test; "" selects every test
-	Runs      int      // runs of each test; default 1
-	Parallel  int      // runs at a time; default runtime.NumCPU()
-	Race      bool     // build with the race detector
-	Timeout   time.Duration
-	Seed      int64 // with SeedSet, run i of a test gets DISTLAB_SEED=Seed+i-1
-	SeedSet   bool
-	OutDir    string   // where failing runs' output goes; default "distlab-out"
-	TestArgs  []string // passed to every run of the test binaries
-	ListOnly  bool     // list the selected tests and stop
-	Env       []string // added to every run's environment
-	EventsOut io.Writer
+	Dir       string        // where go commands run (and relative paths resolve); "" is the current folder
+	Packages  []string      // package patterns, as for go test; default "."
+	Run       string        // regexp matched against whole test names, "/" then subtests as go test; "" selects every test
+	Runs      int           // runs of each test; default 1
+	Parallel  int           // runs at a time; default runtime.NumCPU()
+	Race      bool          // build with the race detector
+	Timeout   time.Duration // per run; 0 for no limit
+	Seed      int64         // with SeedSet, run i of a test gets DISTLAB_SEED=Seed+i-1
+	SeedSet   bool          // whether Seed is given
+	OutDir    string        // where failing runs' output goes; default "distlab-out"
+	TestArgs  []string      // passed to every run of the test binaries
+	ListOnly  bool          // list the selected tests and stop
+	Env       []string      // added to every run's environment
+	EventsOut io.Writer     // if set, receives every run's go test -json events, one a line
 	// RunsFor, if set, returns the number of runs a test needs at least
 	// (a rubric asks for some); the larger of it and Runs is used.
 	RunsFor func(pkg, test string) int
@@ -46,10 +46,10 @@ type Progress interface {
 // A Report is the outcome of Run: a summary per test, in the order the
 // packages and their tests were listed.
 type Report struct {
-	Packages    []*Package
-	Tests       []*Summary
-	Interrupted bool // stopped by the context before every run was done
-	Elapsed     time.Duration
+	Packages    []*Package    // the packages built, in go list's order
+	Tests       []*Summary    // one per selected test, in the order they were planned
+	Interrupted bool          // stopped by the context before every run was done
+	Elapsed     time.Duration // wall time of the whole campaign, building included
 }
 
 // Failed reports whether any run failed.

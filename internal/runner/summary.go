@@ -7,12 +7,12 @@ import (
 
 // A Summary gathers the runs of one test.
 type Summary struct {
-	Package  string
-	Test     string
-	Planned  int // runs asked for
-	Runs     int // runs done (interrupted runs do not count)
-	Failures int
-	Skips    int
+	Package  string    // import path
+	Test     string    // top-level test name
+	Planned  int       // runs asked for
+	Runs     int       // runs done (interrupted runs do not count)
+	Failures int       // runs that failed (timed out ones included)
+	Skips    int       // runs in which the test skipped itself
 	Failed   []*Result // the failing runs, in the order they ended
 	Results  []*Result // every run, in the order they ended
 	wall     moments

@@ -44,7 +44,7 @@ type Options struct {
 
 // Result is what a replay measured.
 type Result struct {
-	Runs, Failed int
+	Runs, Failed int           // runs done, and how many of them failed (reproduced the failure)
 	Wall         time.Duration // total wall time of the runs
 }
 
