@@ -39,6 +39,24 @@ func TestChaosRunIsLinearizableAndLive(t *testing.T) {
 	require.Contains(t, out.String(), "linearizable")
 }
 
+// TestNoStaleReadAfterHealUnderRecordedSchedule replays the schedule of
+// the one violation seen while kvraft was built (a read after the cluster
+// healed returned a state 300 ms old), with the seed it ran under.
+func TestNoStaleReadAfterHealUnderRecordedSchedule(t *testing.T) {
+	s, err := labtest.LoadSchedule("testdata/stale-read-after-heal.json")
+	require.NoError(t, err)
+	t.Setenv(labtest.EnvSeed, fmt.Sprint(s.Seed))
+	var sum Summary
+	labtest.Run(t, func(t *testing.T) {
+		cfg := DefaultConfig()
+		cfg.Duration = 5 * time.Second
+		cfg.Schedule = s
+		sum = Run(t, cfg)
+	})
+	require.True(t, sum.OK())
+	require.Equal(t, 7, sum.FaultCount(), "the schedule's six partitions and one crash")
+}
+
 func TestConfigValidateNamesEveryBadSetting(t *testing.T) {
 	cfg := DefaultConfig()
 	require.NoError(t, cfg.Validate())

@@ -31,6 +31,10 @@ type Config struct {
 	// Nemesis sets the kinds and rates of faults; its zero value is
 	// labtest's default mix.
 	Nemesis labtest.NemesisConfig
+	// Schedule, if not nil, replaces the random nemesis: its events are
+	// played at their recorded times (a regression test from a failure's
+	// schedule.json, or a hand-written one).
+	Schedule *labtest.Schedule
 	// ReportDir, if not empty, receives report.html (the history with the
 	// faults drawn in) and summary.json.
 	ReportDir string

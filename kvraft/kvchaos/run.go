@@ -83,7 +83,12 @@ func Run(t *testing.T, cfg Config) Summary {
 		}()
 	}
 
-	nem := c.StartNemesis(cfg.Nemesis)
+	var nem *labtest.Nemesis
+	if cfg.Schedule != nil {
+		nem = c.Apply(cfg.Schedule)
+	} else {
+		nem = c.StartNemesis(cfg.Nemesis)
+	}
 	time.Sleep(cfg.Duration)
 	nem.Stop()
 	close(stop)
