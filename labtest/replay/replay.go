@@ -56,18 +56,13 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o Options
-	fs.IntVar(&o.Count, "count", 10, "number of runs")
+	fs.IntVar(&o.Count, "count", 10, "make `N` runs")
 	fs.BoolVar(&o.Race, "race", false, "build the test with the race detector")
 	fs.BoolVar(&o.Verbose, "v", false, "print the output of every run")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the failure artefacts of every run")
-	fs.StringVar(&o.GoCmd, "go", "go", "the go command")
+	fs.StringVar(&o.GoCmd, "go", "go", "the go `command` that builds the test")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: distlab replay [flags] DIR|schedule.json")
-		fmt.Fprintln(stderr)
-		fmt.Fprintln(stderr, "Re-runs a failed test under its recorded failure schedule and seed, -count times,")
-		fmt.Fprintln(stderr, "and reports how often it fails again. DIR is a failure artefact folder (printed")
-		fmt.Fprintln(stderr, "as \"distlab: artifacts=DIR\"). Exit status 0: reproduced at least once; 1: never.")
-		fmt.Fprintln(stderr)
+		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -94,6 +89,31 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+const usage = `usage: distlab replay [flags] DIR|schedule.json
+
+Re-runs a failed test under its recorded failure schedule and seed, -count
+times, and reports how often it fails again. DIR is a failure artefact
+folder (a failing test prints it as "distlab: artifacts=DIR"); a
+schedule.json from one works too. A go test test is rebuilt once in its
+package (run this inside the test's module); a test run by a distlab
+command (distlab chaos) is replayed by running that command again.
+Goroutine interleaving is still the Go scheduler's, so the reproduction
+rate is a measured figure: a low one says the failure depends on timing
+that a seed does not fix.
+
+Exit status: 0 if the failure came back at least once, 1 if it never did,
+2 for bad usage or a broken setup.
+
+Examples:
+
+	distlab replay /tmp/distlab-TestFigure8-123
+	    run the failed test 10 times under its schedule and seed
+	distlab replay -count 50 -race -keep /tmp/distlab-TestFigure8-123/schedule.json
+	    50 runs with the race detector, keeping every run's artefacts
+
+Flags:
+`
 
 // SchedulePath returns the schedule.json named by path: path itself, or
 // the schedule.json in the folder path.
