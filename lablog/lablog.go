@@ -3,7 +3,7 @@
 // It is quiet by default and costs one atomic load per call when quiet.
 // DISTLAB_VERBOSE turns it on: "1" (or "all") for every topic, or a list of
 // topics such as "VOTE,LEAD". DISTLAB_VERBOSE_PEERS limits it to some peers
-// ("0,2"). Each event is one line,
+// ("0,2"; an entry that is not a peer number is reported and ignored). Each event is one line,
 //
 //	<virtual ms> <TOPIC> S<id> <message>
 //
@@ -44,7 +44,12 @@ var (
 func init() {
 	c := &config{out: os.Stderr, epoch: time.Now()}
 	c.all, c.topics = parseTopics(os.Getenv("DISTLAB_VERBOSE"))
-	c.peers = parsePeers(os.Getenv("DISTLAB_VERBOSE_PEERS"))
+	var bad []string
+	c.peers, bad = parsePeers(os.Getenv("DISTLAB_VERBOSE_PEERS"))
+	if len(bad) > 0 {
+		fmt.Fprintf(os.Stderr, "lablog: DISTLAB_VERBOSE_PEERS: %s not a peer number (want e.g. \"0,2\"); ignored\n",
+			strings.Join(bad, ", "))
+	}
 	cur.Store(c)
 }
 
@@ -65,17 +70,26 @@ func parseTopics(s string) (all bool, topics map[string]bool) {
 	return false, topics
 }
 
-func parsePeers(s string) map[int]bool {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	peers := map[int]bool{}
+// parsePeers parses a list of peer ids ("0,2"). It returns nil (every
+// peer) for an empty list or one without a valid id, and the entries that
+// are not ids, quoted, so that a typo does not silently silence the log.
+func parsePeers(s string) (peers map[int]bool, bad []string) {
 	for _, p := range strings.Split(s, ",") {
-		if id, err := strconv.Atoi(strings.TrimSpace(p)); err == nil {
-			peers[id] = true
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
 		}
+		id, err := strconv.Atoi(strings.TrimPrefix(p, "S"))
+		if err != nil {
+			bad = append(bad, strconv.Quote(p))
+			continue
+		}
+		if peers == nil {
+			peers = map[int]bool{}
+		}
+		peers[id] = true
 	}
-	return peers
+	return peers, bad
 }
 
 func update(f func(c *config)) {

@@ -68,7 +68,7 @@ func TestTopicsSelectWhatIsPrinted(t *testing.T) {
 func TestPeerFilterLimitsOutputToChosenPeers(t *testing.T) {
 	buf := capture(t)
 	SetTopics("all")
-	update(func(c *config) { c.peers = parsePeers("0, 2") })
+	update(func(c *config) { c.peers, _ = parsePeers("0, S2") })
 	for id := 0; id < 3; id++ {
 		For(id).Printf("X", "from %d", id)
 	}
@@ -76,8 +76,21 @@ func TestPeerFilterLimitsOutputToChosenPeers(t *testing.T) {
 	if !strings.Contains(out, "S0 from 0") || !strings.Contains(out, "S2 from 2") || strings.Contains(out, "S1") {
 		t.Fatalf("peers 0,2 printed %q", out)
 	}
-	if parsePeers(" ") != nil {
+	if p, _ := parsePeers(" "); p != nil {
 		t.Fatal("an empty peer list must mean every peer")
+	}
+}
+
+func TestPeerListTyposAreReportedNotSilentlySilencing(t *testing.T) {
+	peers, bad := parsePeers("1,x, two")
+	if len(peers) != 1 || !peers[1] {
+		t.Fatalf("parsePeers(\"1,x, two\") kept %v, want peer 1", peers)
+	}
+	if strings.Join(bad, " ") != `"x" "two"` {
+		t.Fatalf("reported %q as bad, want \"x\" and \"two\"", bad)
+	}
+	if peers, bad := parsePeers("x"); peers != nil || len(bad) != 1 {
+		t.Fatalf("a list without a valid id gave %v, %v; want every peer and one bad entry", peers, bad)
 	}
 }
 
