@@ -254,7 +254,8 @@ func (n *Nemesis) apply(e Event, by string) {
 	}
 }
 
-// setMode sets one network mode on behalf of a nemesis or schedule.
+// setMode sets one network mode (kind, on or off) and records it as applied
+// by by (the test, a nemesis or a schedule).
 func (w *World) setMode(kind string, on bool, by, cluster string) {
 	w.mu.Lock()
 	switch kind {

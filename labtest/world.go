@@ -188,33 +188,15 @@ func (w *World) Intn(n int) int {
 // Reliable sets whether the network is reliable (the default), and records
 // the change in the failure schedule. An unreliable network loses 10% of
 // requests and 10% of replies and delays requests by up to 27 ms.
-func (w *World) Reliable(yes bool) {
-	w.mu.Lock()
-	w.modes.unreliable = !yes
-	w.recordLocked("test", Event{Kind: KindReliable, On: yes})
-	w.mu.Unlock()
-	w.net.Reliable(yes)
-}
+func (w *World) Reliable(yes bool) { w.setMode(KindReliable, yes, ByTest, "") }
 
 // LongReordering sets whether about 2/3 of replies are delayed by 200 to
 // 2200 ms, and records the change.
-func (w *World) LongReordering(yes bool) {
-	w.mu.Lock()
-	w.modes.longReordering = yes
-	w.recordLocked("test", Event{Kind: KindLongReordering, On: yes})
-	w.mu.Unlock()
-	w.net.LongReordering(yes)
-}
+func (w *World) LongReordering(yes bool) { w.setMode(KindLongReordering, yes, ByTest, "") }
 
 // LongDelays sets whether a call on a disabled end takes up to 7 s (rather
 // than 100 ms) to fail, and records the change.
-func (w *World) LongDelays(yes bool) {
-	w.mu.Lock()
-	w.modes.longDelays = yes
-	w.recordLocked("test", Event{Kind: KindLongDelays, On: yes})
-	w.mu.Unlock()
-	w.net.LongDelays(yes)
-}
+func (w *World) LongDelays(yes bool) { w.setMode(KindLongDelays, yes, ByTest, "") }
 
 // RPCs returns the number of RPCs sent on the network so far.
 func (w *World) RPCs() int { return w.net.GetTotalCount() }
