@@ -201,13 +201,7 @@ func TestUnreliableNetworkLosesAboutTwentyPercent(t *testing.T) {
 func TestDeletedServerFailsCallInFlight(t *testing.T) {
 	both(t, func(t *testing.T) {
 		rn, e, es := setup(t)
-		es.entered = make(chan struct{}, 1)
-		res := make(chan bool)
-		go func() {
-			var r int
-			res <- e.Call("EchoServer.Block", 5, &r)
-		}()
-		<-es.entered
+		res := callInHandler(e, es, 5)
 		rn.DeleteServer("s")
 		select {
 		case ok := <-res:
@@ -253,13 +247,7 @@ func TestReplacedServerNeverDeliversStaleReply(t *testing.T) {
 func TestDisablingEndFailsCallInFlight(t *testing.T) {
 	virtual(t, func(t *testing.T) {
 		rn, e, es := setup(t)
-		es.entered = make(chan struct{}, 1)
-		res := make(chan bool)
-		go func() {
-			var r int
-			res <- e.Call("EchoServer.Block", 5, &r)
-		}()
-		<-es.entered
+		res := callInHandler(e, es, 5)
 		rn.Enable("e", false)
 		if <-res {
 			t.Fatal("a call whose end was disabled in flight succeeded")
@@ -290,13 +278,7 @@ func TestEnablingEndIsNotDelayedByEarlierFailingCall(t *testing.T) {
 func TestCleanupFailsCallsInFlightAndLater(t *testing.T) {
 	virtual(t, func(t *testing.T) {
 		rn, e, es := setup(t)
-		es.entered = make(chan struct{}, 1)
-		res := make(chan bool)
-		go func() {
-			var r int
-			res <- e.Call("EchoServer.Block", 5, &r)
-		}()
-		<-es.entered
+		res := callInHandler(e, es, 5)
 		rn.Cleanup()
 		if <-res {
 			t.Fatal("call in flight at Cleanup succeeded")

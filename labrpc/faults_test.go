@@ -267,13 +267,7 @@ func TestObserverSeesCallsFailedInFlight(t *testing.T) {
 		rn, e, es := setup(t)
 		rec := &recorder{}
 		rn.SetObserver(rec.observe)
-		es.entered = make(chan struct{}, 1)
-		done := make(chan bool)
-		go func() {
-			var r int
-			done <- e.Call("EchoServer.Block", 1, &r)
-		}()
-		<-es.entered
+		done := callInHandler(e, es, 1)
 		rn.DeleteServer("s")
 		<-done
 		if d := rec.decisions("e"); len(d) != 2 || d[1] != "reply server-dead 0s" {

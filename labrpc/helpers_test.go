@@ -123,3 +123,17 @@ func echo(e *ClientEnd, n int) (EchoReply, bool) {
 }
 
 func synctestWait() { synctest.Wait() }
+
+// callInHandler starts e.Call("EchoServer.Block", n) on a goroutine of its
+// own and returns once the handler is running (blocked until es.release is
+// closed); the channel receives the call's result.
+func callInHandler(e *ClientEnd, es *EchoServer, n int) <-chan bool {
+	es.entered = make(chan struct{}, 1)
+	res := make(chan bool)
+	go func() {
+		var r int
+		res <- e.Call("EchoServer.Block", n, &r)
+	}()
+	<-es.entered
+	return res
+}
