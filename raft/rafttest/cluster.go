@@ -504,12 +504,18 @@ func (h *Cluster) tryOne(cmd interface{}, expected int, retry bool, limit time.D
 		}
 		if index != -1 {
 			t1 := time.Now()
-			for time.Since(t1) < 2*time.Second {
+			// The last look comes after the deadline, so that a process
+			// starved of CPU on the real clock is judged on the state the
+			// deadline found, not on its last poll before it.
+			for done := false; !done; {
+				done = time.Since(t1) >= 2*time.Second
 				nd, c := h.Committed(index)
 				if nd > 0 && nd >= expected && sameCommand(c, cmd) {
 					return index, nil
 				}
-				time.Sleep(20 * time.Millisecond)
+				if !done {
+					time.Sleep(20 * time.Millisecond)
+				}
 			}
 			if !retry {
 				return -1, fmt.Errorf("command %v at index %d was not applied by %d peers within 2s", cmd, index, expected)
