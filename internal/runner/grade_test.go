@@ -125,9 +125,11 @@ func TestBadRubricsAreRefusedWithTheReason(t *testing.T) {
 		{"b.toml", "[[items]]\ntest = \"TestA\"\npionts = 2\n", `unknown key "items.pionts"`},
 		{"c.json", `{"items": []}`, "no items"},
 		{"d.json", `{"items": [{"points": 1}]}`, "item 1: says neither test nor tests"},
-		{"e.json", `{"items": [{"tests": "Test(", "points": 1}]}`, "item 1: bad -run pattern"},
+		{"e.json", `{"items": [{"tests": "Test(", "points": 1}]}`, `item 1: tests "Test(" is not a regexp`},
 		{"f.json", `{"partial": "some", "items": [{"test": "A"}]}`, `unknown partial-credit rule "some"`},
-		{"g.json", `{"items": [{"test": "A", "points": -1}]}`, "negative points"},
+		{"g.json", `{"items": [{"test": "A", "points": -1}]}`, "points must be a number at least 0, not -1"},
+		{"j.toml", "[[items]]\ntest = \"A\"\npoints = nan\n", "points must be a number at least 0, not NaN"},
+		{"k.toml", "[[items]]\ntest = \"A\"\npoints = inf\n", "points must be a number at least 0, not +Inf"},
 		{"h.yaml", `items: []`, "want a .json or .toml file"},
 		{"i.toml", "runs = [", "b.toml"},
 	} {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -115,9 +116,9 @@ func (r *Rubric) check() error {
 		case it.Test != "":
 			it.re = regexp.MustCompile("^" + regexp.QuoteMeta(it.Test) + "$")
 		case it.Tests != "":
-			re, err := anchored(it.Tests)
+			re, err := regexp.Compile("^(?:" + it.Tests + ")$")
 			if err != nil {
-				return fmt.Errorf("%s: %w", where, err)
+				return fmt.Errorf("%s: tests %q is not a regexp: %w", where, it.Tests, err)
 			}
 			it.re = re
 		default:
@@ -126,8 +127,8 @@ func (r *Rubric) check() error {
 		if it.Name == "" {
 			it.Name = it.Test + it.Tests
 		}
-		if it.Points < 0 {
-			return fmt.Errorf("%s (%s): negative points %v", where, it.Name, it.Points)
+		if it.Points < 0 || math.IsNaN(it.Points) || math.IsInf(it.Points, 0) {
+			return fmt.Errorf("%s (%s): points must be a number at least 0, not %v", where, it.Name, it.Points)
 		}
 		if it.Runs == 0 {
 			it.Runs = r.Runs
