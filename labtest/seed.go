@@ -18,14 +18,15 @@ const (
 	EnvReplay    = "DISTLAB_REPLAY"    // path of a schedule.json to replay
 	EnvArtifacts = "DISTLAB_ARTIFACTS" // folder under which failure artefacts are written
 	EnvLog       = "DISTLAB_LOG"       // "1": keep the per-peer log in memory for the artefacts
-	EnvTimeout   = "DISTLAB_TIMEOUT"   // limit of a test's virtual time (default 10m; "0": none)
+	EnvTimeout   = "DISTLAB_TIMEOUT"   // time limit of a test, on its clock (default 10m; "0": none)
 )
 
-// DefaultTimeLimit is how much virtual time a test may take before the
-// harness declares it stuck (see Run).
+// DefaultTimeLimit is how long a test may take on its clock (virtual in a
+// bubble, real with DISTLAB_REALTIME=1) before the harness declares it
+// stuck (see Run).
 const DefaultTimeLimit = 10 * time.Minute
 
-// timeLimit returns the virtual time limit of a test: DISTLAB_TIMEOUT, or
+// timeLimit returns the time limit of a test: DISTLAB_TIMEOUT, or
 // DefaultTimeLimit (none for a body run by Main, whose command chooses its
 // own durations); 0 means none.
 func timeLimit() (time.Duration, error) {
