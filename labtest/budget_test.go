@@ -14,7 +14,9 @@ func TestCountersMeasureTheTrafficOfAnInterval(t *testing.T) {
 	labtest.Run(t, func(t *testing.T) {
 		w := labtest.WorldOf(t)
 		c := labtest.NewCluster(t, 5, startBeat(100*time.Millisecond))
-		time.Sleep(time.Second)
+		// Measure between beats: at a beat's instant its RPCs would still
+		// be landing while the counters are read.
+		time.Sleep(time.Second + 50*time.Millisecond)
 		before := w.Counters()
 		time.Sleep(2 * time.Second)
 		d := w.Counters().Sub(before)
