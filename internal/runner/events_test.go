@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 )
@@ -100,4 +101,25 @@ func TestLiveTableFitsTheTerminalAndClearsItself(t *testing.T) {
 			require.LessOrEqual(t, visible, 39, "%q", line)
 		}
 	}
+}
+
+func TestLiveTableRowsAlignAndLongNamesLoseTheirMiddle(t *testing.T) {
+	var buf bytes.Buffer
+	p := NewTerminalProgress(&buf, 80, time.Hour).(*ttyProgress)
+	long := "TestLeaderCommitsOldTermEntriesOnlyThroughCurrentTermEntry"
+	p.Planned([]*Summary{{Test: long, Planned: 4}, {Test: "TestB", Planned: 4}}) // draws the table
+	var bars []int
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if i := strings.Index(line, " ["); i >= 0 && strings.HasPrefix(line, "  Test") {
+			bars = append(bars, utf8.RuneCountInString(line[:i]))
+			if strings.Contains(line, "…") {
+				require.True(t, strings.HasPrefix(line, "  TestLeaderCommits"), "%q keeps the name's start", line)
+				require.Contains(t, line, "CurrentTermEntry [", "%q keeps the name's end", line)
+			}
+		}
+	}
+	require.Len(t, bars, 2, "two rows in %q", buf.String())
+	require.Equal(t, bars[0], bars[1], "the bars of both rows start in one column:\n%s", buf.String())
+	require.Contains(t, buf.String(), "…", "a name longer than the column is shortened")
+	p.Done()
 }

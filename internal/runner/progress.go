@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // NewPlainProgress returns a Progress that prints plain lines to w, for
@@ -140,9 +141,14 @@ func (p *ttyProgress) clear() {
 func (p *ttyProgress) draw() {
 	lines := []string{p.header()}
 	rows := p.rows()
+	// A row is "  name [bar] runs/planned" (34 characters besides the name)
+	// and room for " N failed".
+	nw := nameWidth(rows, max(12, p.width-1-34-10))
 	for _, s := range rows {
 		bar := bar(s.Runs, s.Planned, 20)
-		line := fmt.Sprintf("  %-*s %s %4d/%-4d", nameWidth(rows), s.Test, bar, s.Runs, s.Planned)
+		name := shorten(s.Test, nw)
+		name += strings.Repeat(" ", max(0, nw-utf8.RuneCountInString(name)))
+		line := fmt.Sprintf("  %s %s %4d/%-4d", name, bar, s.Runs, s.Planned)
 		if s.Failures > 0 {
 			line += fmt.Sprintf(" \x1b[31m%d failed\x1b[0m", s.Failures)
 		}
@@ -185,12 +191,26 @@ func (p *ttyProgress) rows() []*Summary {
 	return rows[:min(len(rows), maxLiveRows)]
 }
 
-func nameWidth(rows []*Summary) int {
+// nameWidth returns the width of the name column: the longest name, at
+// most limit.
+func nameWidth(rows []*Summary, limit int) int {
 	w := 0
 	for _, s := range rows {
 		w = max(w, len(s.Test))
 	}
-	return min(w, 40)
+	return min(w, limit)
+}
+
+// shorten fits a test name into w characters by cutting out its middle
+// ("TestLeaderCommits…OnUnreliableNetwork"): names of one package often
+// differ only at the end.
+func shorten(name string, w int) string {
+	if len(name) <= w || w < 2 {
+		return name
+	}
+	head := (w - 1) / 2
+	tail := w - 1 - head
+	return name[:head] + "…" + name[len(name)-tail:]
 }
 
 func bar(done, total, width int) string {
