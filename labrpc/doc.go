@@ -131,8 +131,8 @@
 //
 // A Call that cannot be right — an unknown service or method (the error
 // lists those that exist), a reply that is not a non-nil pointer to the
-// handler's reply type, an argument of another type than the handler's, a
-// value gob cannot encode — panics at once in the calling goroutine with an
+// handler's reply type, an argument of another type than the handler's or
+// nil, a value gob cannot encode — panics at once in the calling goroutine with an
 // error that names the call, the culprit and the fix, and wraps one of
 // ErrUnknownService, ErrUnknownMethod, ErrBadName, ErrBadReply, ErrBadArgs
 // or ErrEncoding. Returning false instead would make the bug look like a

@@ -49,7 +49,7 @@ func (e *ClientEnd) Rand() *rand.Rand {
 // with an error naming the culprit (see ErrUnknownService and the other
 // errors): an unknown service or method, a reply that is not a pointer to
 // the handler's reply type, an argument of another type than the
-// handler's, a value gob cannot encode.
+// handler's or nil (a nil pointer too), a value gob cannot encode.
 func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bool {
 	rn := e.net
 	rv := reflect.ValueOf(reply)

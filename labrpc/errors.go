@@ -18,7 +18,8 @@ var (
 	ErrBadName = errors.New("labrpc: bad service.method name")
 	// ErrBadReply: the reply is not a non-nil pointer to the handler's reply type.
 	ErrBadReply = errors.New("labrpc: bad reply")
-	// ErrBadArgs: the argument's type is not the one the handler takes.
+	// ErrBadArgs: the argument is nil (or a nil pointer), or its type is
+	// not the one the handler takes.
 	ErrBadArgs = errors.New("labrpc: bad argument")
 	// ErrEncoding: gob cannot encode the argument or the reply (an
 	// unregistered type inside an interface, a channel, a struct with no

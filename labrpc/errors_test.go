@@ -65,6 +65,8 @@ func TestBadCallsPanicWithErrorNamingTheCulprit(t *testing.T) {
 			ErrBadArgs, []string{"type int", "takes a string", "EchoServer.Atoi"}},
 		{"nil argument", func(e *ClientEnd) { e.Call("EchoServer.Echo", nil, &r) },
 			ErrBadArgs, []string{"args is nil", "*labrpc.EchoArgs"}},
+		{"nil pointer argument", func(e *ClientEnd) { e.Call("EchoServer.Echo", (*EchoArgs)(nil), &r) },
+			ErrBadArgs, []string{"args is a nil *labrpc.EchoArgs", "&labrpc.EchoArgs{...}"}},
 		{"argument gob cannot encode", func(e *ClientEnd) { e.Call("EchoServer.TakesNoFields", NoExportedFields{}, &n) },
 			ErrEncoding, []string{"NoExportedFields", "no exported fields"}},
 		{"unregistered type in an interface", func(e *ClientEnd) { e.Call("EchoServer.TakesHolder", Holder{Any: unregistered{1}}, &n) },

@@ -123,6 +123,10 @@ func (m *method) checkCall(svcMeth string, args interface{}, reply reflect.Value
 	if args == nil {
 		panic(callErr(ErrBadArgs, svcMeth, "args is nil; pass a %s", m.argType))
 	}
+	if av := reflect.ValueOf(args); av.Kind() == reflect.Pointer && av.IsNil() {
+		panic(callErr(ErrBadArgs, svcMeth, "args is a nil %T; pass a pointer to a value, e.g. &%s{...}",
+			args, m.argElem))
+	}
 	at := reflect.TypeOf(args)
 	for at.Kind() == reflect.Pointer && m.argElem.Kind() != reflect.Pointer {
 		at = at.Elem()
