@@ -24,6 +24,7 @@ package labgob
 
 import (
 	"encoding/gob"
+	"fmt"
 	"io"
 	"reflect"
 )
@@ -41,9 +42,11 @@ func NewEncoder(w io.Writer) *Encoder {
 
 // Encode writes the gob encoding of e, after warning (once per field) about
 // lower-case field names in e's type.
+//
+// A nil pointer gives an error (encoding/gob panics on one).
 func (enc *Encoder) Encode(e interface{}) error {
 	if e != nil {
-		CheckType(reflect.TypeOf(e))
+		return enc.EncodeValue(reflect.ValueOf(e))
 	}
 	return enc.gob.Encode(e)
 }
@@ -53,6 +56,9 @@ func (enc *Encoder) Encode(e interface{}) error {
 func (enc *Encoder) EncodeValue(v reflect.Value) error {
 	if v.IsValid() {
 		CheckType(v.Type())
+		if v.Kind() == reflect.Pointer && v.IsNil() {
+			return fmt.Errorf("labgob: cannot encode a nil %s: encode a value or a non-nil pointer", v.Type())
+		}
 	}
 	return enc.gob.EncodeValue(v)
 }

@@ -238,3 +238,14 @@ func TestChecksAreSafeForConcurrentUse(t *testing.T) {
 		t.Fatalf("got %d warnings from 8 concurrent encoders, want 1:\n%s", n, out)
 	}
 }
+
+func TestEncodingANilPointerIsAnErrorNotAPanic(t *testing.T) {
+	var buf bytes.Buffer
+	err := NewEncoder(&buf).Encode((*roundTripItem)(nil))
+	if err == nil || !strings.Contains(err.Error(), "nil *labgob.roundTripItem") {
+		t.Fatalf("Encode of a nil pointer returned %v, want an error naming the type", err)
+	}
+	if err := NewEncoder(&buf).Encode(&roundTripItem{Key: "k"}); err != nil {
+		t.Fatalf("Encode of a pointer: %v", err)
+	}
+}
