@@ -75,12 +75,19 @@ func NewDecoder(r io.Reader) *Decoder {
 }
 
 // Decode reads the next value from the stream into e, which must be a
-// pointer (or nil to discard the value). Before decoding it warns about
+// non-nil pointer (or nil to discard the value; anything else is an error
+// saying so). Before decoding it warns about
 // lower-case field names in e's type and about fields of *e that already
 // hold a non-zero value.
 func (dec *Decoder) Decode(e interface{}) error {
 	if e != nil {
 		v := reflect.ValueOf(e)
+		switch {
+		case v.Kind() != reflect.Pointer:
+			return fmt.Errorf("labgob: cannot decode into a %T, which is not a pointer: pass &x", e)
+		case v.IsNil():
+			return fmt.Errorf("labgob: cannot decode into a nil %T: pass a pointer to a variable, e.g. &x", e)
+		}
 		CheckType(v.Type())
 		CheckZero(v)
 	}

@@ -249,3 +249,27 @@ func TestEncodingANilPointerIsAnErrorNotAPanic(t *testing.T) {
 		t.Fatalf("Encode of a pointer: %v", err)
 	}
 }
+
+func TestDecodingIntoANonPointerOrNilPointerSaysPassAPointer(t *testing.T) {
+	var buf bytes.Buffer
+	if err := NewEncoder(&buf).Encode(roundTripItem{Key: "k"}); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	var item roundTripItem
+	for _, tc := range []struct {
+		into interface{}
+		want string
+	}{
+		{item, "cannot decode into a labgob.roundTripItem, which is not a pointer: pass &x"},
+		{(*roundTripItem)(nil), "cannot decode into a nil *labgob.roundTripItem"},
+	} {
+		err := NewDecoder(bytes.NewReader(data)).Decode(tc.into)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Decode(%T) returned %v, want an error containing %q", tc.into, err, tc.want)
+		}
+	}
+	if err := NewDecoder(bytes.NewReader(data)).Decode(&item); err != nil || item.Key != "k" {
+		t.Fatalf("Decode(&item) = %v, %+v", err, item)
+	}
+}
