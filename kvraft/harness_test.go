@@ -2,6 +2,7 @@ package kvraft
 
 import (
 	"testing"
+	"time"
 
 	"distlab/labrpc"
 	"distlab/labtest"
@@ -70,7 +71,14 @@ func (c *cluster) leader() (int, bool) {
 }
 
 func (c *cluster) raftStateSize(i int) int { return c.Persister(i).RaftStateSize() }
-func (c *cluster) snapshotSize(i int) int  { return c.Persister(i).SnapshotSize() }
+
+// settle lets a second of the test's clock pass, so that followers learn
+// the latest commit index from a heartbeat and apply (and snapshot) the
+// entries they hold. Sizes checked at the very instant an operation returns
+// would count a follower's not-yet-applied tail, which no snapshot can
+// cover yet.
+func (c *cluster) settle()                { time.Sleep(time.Second) }
+func (c *cluster) snapshotSize(i int) int { return c.Persister(i).SnapshotSize() }
 
 // recClerk is a Clerk whose operations are recorded in the history.
 type recClerk struct {

@@ -21,6 +21,7 @@ func TestInstalledSnapshotBringsLaggingServerUpToDate(t *testing.T) {
 			ck01.Put(fmt.Sprint(i), fmt.Sprint(i))
 		}
 		ck01.Put("b", "B")
+		c.settle()
 		for i := range 3 {
 			require.LessOrEqual(t, c.raftStateSize(i), 8*maxraftstate, "server %d", i)
 		}
@@ -38,6 +39,7 @@ func TestInstalledSnapshotBringsLaggingServerUpToDate(t *testing.T) {
 		require.Equal(t, "C", ck.Get("c"))
 		require.Equal(t, "E", ck.Get("e"))
 		require.Equal(t, "1", ck.Get("1"))
+		c.settle()
 		for i := range 3 {
 			require.LessOrEqual(t, c.raftStateSize(i), 8*maxraftstate, "server %d", i)
 		}
@@ -56,7 +58,9 @@ func TestSnapshotStaysSmallForSmallKeyspace(t *testing.T) {
 			ck.Put("x", "1")
 			require.Equal(t, "1", ck.Get("x"))
 		}
+		c.settle()
 		for i := range 3 {
+			t.Logf("server %d: raft state %d bytes, snapshot %d bytes", i, c.raftStateSize(i), c.snapshotSize(i))
 			require.LessOrEqual(t, c.raftStateSize(i), 8*maxraftstate, "server %d's raft state", i)
 			require.LessOrEqual(t, c.snapshotSize(i), maxsnapshot, "server %d's snapshot", i)
 			require.Positive(t, c.snapshotSize(i), "server %d never snapshotted", i)

@@ -30,8 +30,9 @@ type getResult struct {
 }
 
 func init() {
-	labgob.Register(command{})
-	labgob.Register(getResult{})
+	// Short names: gob repeats the name with every value in the log.
+	labgob.RegisterName("kv.C", command{})
+	labgob.RegisterName("kv.G", getResult{})
 }
 
 // store is the key/value state machine replicated by rsm. Only the rsm

@@ -138,6 +138,7 @@ func (w *workload) step(t *testing.T, ck *recClerk, r *rand.Rand, i, j int, mine
 
 func (w *workload) checkSizes(t *testing.T, c *cluster, round int) {
 	t.Helper()
+	c.settle()
 	for i := range w.servers {
 		rs, ss := c.raftStateSize(i), c.snapshotSize(i)
 		if w.maxraftstate >= 0 && rs > 8*w.maxraftstate {

@@ -7,7 +7,9 @@ import (
 )
 
 func init() {
-	labgob.Register(entry{})
+	// gob sends an interface value's type name with every value, so
+	// every log entry carries it: a short name keeps entries small.
+	labgob.RegisterName("rsm.E", entry{})
 }
 
 // snapshotData is the RSM's snapshot: the state machine's own snapshot plus
