@@ -33,3 +33,9 @@ func TestHelpOfACommandIsItsManual(t *testing.T) {
 	run([]string{"help", "check"}, &out, &errb)
 	require.Contains(t, out.String()+errb.String(), "-model")
 }
+
+func TestHelpOfAnUnknownCommandSaysSo(t *testing.T) {
+	var out, errb bytes.Buffer
+	require.Equal(t, 2, run([]string{"help", "frobnicate"}, &out, &errb))
+	require.Contains(t, errb.String(), `unknown command "frobnicate"`)
+}
