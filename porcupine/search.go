@@ -23,7 +23,8 @@ import (
 //
 // A pending operation has no return event, so it never blocks the scan: it
 // may be linearized while it is a candidate, or left out. The partition is
-// linearizable once no return event remains in the list.
+// linearizable once no return event remains in the list. At each
+// configuration the pending candidates are tried after the others.
 //
 // Linearizing a pending operation that leaves the state unchanged can never
 // help (leaving it out keeps every option open), so such steps are skipped.
@@ -73,6 +74,10 @@ type searcher struct {
 	stack   []frame  // the linearized operations, in order
 	cur     int32    // the event the scan is at
 	retLeft int      // return events still in the list
+	// pendingPass: the scan is trying the pending candidates, which come
+	// after the others (taking effect is optional for them, so they are the
+	// less likely to be needed).
+	pendingPass bool
 
 	// Memory bounding (see flush.go).
 	heapSample []metrics.Sample
@@ -226,9 +231,9 @@ func (s *searcher) run(budget int) (searchResult, bool) {
 		s.start()
 	}
 	// Local copies of the hot fields; written back when suspending.
-	sid, hash, stack, cur, retLeft, bits := s.sid, s.hash, s.stack, s.cur, s.retLeft, s.bits
+	sid, hash, stack, cur, retLeft, bits, pendingPass := s.sid, s.hash, s.stack, s.cur, s.retLeft, s.bits, s.pendingPass
 	suspend := func() {
-		s.sid, s.hash, s.stack, s.cur, s.retLeft = sid, hash, stack, cur, retLeft
+		s.sid, s.hash, s.stack, s.cur, s.retLeft, s.pendingPass = sid, hash, stack, cur, retLeft, pendingPass
 	}
 	const head = int32(0)
 	steps := 0
@@ -247,6 +252,10 @@ func (s *searcher) run(budget int) (searchResult, bool) {
 		}
 		if !s.evRet[cur] {
 			op := s.evOp[cur]
+			if s.pending[op] != pendingPass {
+				cur = s.next[cur]
+				continue
+			}
 			legal, nsid := s.states.step(sid, op, s.ops[op].Input, s.outputs[op])
 			if legal && !(s.pending[op] && nsid == sid) {
 				nhash := hash ^ s.zobrist[op]
@@ -259,6 +268,7 @@ func (s *searcher) run(budget int) (searchResult, bool) {
 						retLeft--
 					}
 					cur = s.next[head]
+					pendingPass = false
 					continue
 				}
 				bits[op>>6] &^= 1 << (uint(op) & 63)
@@ -266,7 +276,14 @@ func (s *searcher) run(budget int) (searchResult, bool) {
 			cur = s.next[cur]
 			continue
 		}
-		// cur is a return event (or the tail): backtrack.
+		// cur is a return event (or the tail): the candidates end here.
+		if !pendingPass {
+			// Now the pending candidates.
+			pendingPass = true
+			cur = s.next[head]
+			continue
+		}
+		// Every candidate was tried: backtrack.
 		if len(stack) == 0 {
 			if s.ctx.Err() != nil {
 				// A step may have failed because it was cut short.
@@ -286,6 +303,7 @@ func (s *searcher) run(budget int) (searchResult, bool) {
 		bits[top.op>>6] &^= 1 << (uint(top.op) & 63)
 		sid, hash = top.sid, top.hash
 		cur = s.next[s.callEv[top.op]]
+		pendingPass = s.pending[top.op]
 	}
 	if s.ctx.Err() != nil {
 		// The last steps may have been cut short by the timeout.
