@@ -63,6 +63,8 @@ func TestNonLinearizableServiceIsCaughtAndItsReplayFailsAgain(t *testing.T) {
 	page, err := os.ReadFile(filepath.Join(art, labtest.HistoryHTMLFile))
 	require.NoError(t, err)
 	require.True(t, strings.Contains(string(page), "(by nemesis)"), "the page shows the nemesis's faults")
+	require.Equal(t, "ns", h.TimeUnit, "history.json says its times are nanoseconds")
+	require.Contains(t, string(page), `"unitNs":1,`, "the page shows times as durations")
 	seed := summaryLine.FindStringSubmatch(out)[5]
 
 	// The replay command's environment, run on this test binary.

@@ -40,6 +40,7 @@ func (h *History) Check(model porcupine.Model, timeout time.Duration) porcupine.
 // renderHistory draws a checked history with the schedule's faults.
 func renderHistory(w *World, model porcupine.Model, info porcupine.LinearizationInfo, notes []porcupine.Annotation) ([]byte, error) {
 	info.AddAnnotations(notes)
+	info.SetTimeUnit(time.Nanosecond) // times are nanoseconds since the test started
 	var page bytes.Buffer
 	var err error
 	w.outside.do(func() { err = porcupine.Visualize(model, info, &page) })

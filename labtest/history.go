@@ -201,6 +201,7 @@ func (w *World) writeHistoryArtifacts(dir string) error {
 	if err != nil {
 		return fmt.Errorf("encoding the history: %w", err)
 	}
+	ph.TimeUnit = "ns" // times are nanoseconds since the test started
 	var b bytes.Buffer
 	if err := porcupine.WriteHistory(&b, ph); err != nil {
 		return fmt.Errorf("encoding the history: %w", err)

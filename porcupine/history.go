@@ -3,6 +3,8 @@ package porcupine
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
+	"time"
 )
 
 // HistoryVersion is the version of the JSON history format that
@@ -18,6 +20,7 @@ const HistoryVersion = 1
 //	{
 //	  "version": 1,
 //	  "model": "kv",
+//	  "time_unit": "ns",
 //	  "metadata": {"test": "TestBasic", "seed": 42},
 //	  "operations": [
 //	    {"client": 0, "call": 0, "return": 10,
@@ -32,8 +35,11 @@ const HistoryVersion = 1
 //	}
 //
 // "version" is required and must be 1. "model" names the model to check
-// against (see the distlab check command) and may be empty. "metadata" is any
-// JSON value, kept as is. Each operation has a "client" (a non-negative
+// against (see the distlab check command) and may be empty. "time_unit" is
+// optional and says what the times are in: "ns", "us", "ms" or "s"; without
+// it they are integers of unknown unit, and a visualisation shows them as
+// such (with it, as durations: see LinearizationInfo.SetTimeUnit and
+// History.Unit). "metadata" is any JSON value, kept as is. Each operation has a "client" (a non-negative
 // integer; one lane per client in the visualisation), "call" and "return"
 // times (integers in any unit, typically nanoseconds, with call <= return),
 // and "input" and "output" JSON values whose shape the model defines. An
@@ -51,6 +57,7 @@ const HistoryVersion = 1
 type History struct {
 	Version     int                 `json:"version"`
 	Model       string              `json:"model,omitempty"`
+	TimeUnit    string              `json:"time_unit,omitempty"`
 	Metadata    json.RawMessage     `json:"metadata,omitempty"`
 	Operations  []HistoryOperation  `json:"operations"`
 	Annotations []HistoryAnnotation `json:"annotations,omitempty"`
@@ -84,13 +91,49 @@ type HistoryAnnotation struct {
 	BackgroundColor string `json:"background_color,omitempty"`
 }
 
+// timeUnits are the values of "time_unit", in the order the errors list them.
+var timeUnits = []struct {
+	name string
+	unit time.Duration
+}{{"ns", time.Nanosecond}, {"us", time.Microsecond}, {"ms", time.Millisecond}, {"s", time.Second}}
+
+// Unit returns how long one unit of h's times is as TimeUnit names it
+// ("ns", "us", "ms" or "s"), ready for LinearizationInfo.SetTimeUnit; 0 when
+// TimeUnit is empty (the unit is unknown) or not one of those (Validate
+// refuses it).
+func (h *History) Unit() time.Duration {
+	for _, u := range timeUnits {
+		if u.name == h.TimeUnit {
+			return u.unit
+		}
+	}
+	return 0
+}
+
+func validateTimeUnit(name string) error {
+	if name == "" {
+		return nil
+	}
+	var names []string
+	for _, u := range timeUnits {
+		if u.name == name {
+			return nil
+		}
+		names = append(names, fmt.Sprintf("%q", u.name))
+	}
+	return fmt.Errorf(`time_unit is %q; expected one of %s (or no "time_unit" for integers of unknown unit)`, name, strings.Join(names, ", "))
+}
+
 // Validate checks the rules of the format that JSON syntax cannot express:
-// the version, non-negative clients, call <= return, an input on every
+// the version, the time unit, non-negative clients, call <= return, an input on every
 // operation and no output on a pending one. The error names the offending
 // operation by its index.
 func (h *History) Validate() error {
 	if h.Version != HistoryVersion {
 		return fmt.Errorf("history version is %d; this reader understands version %d", h.Version, HistoryVersion)
+	}
+	if err := validateTimeUnit(h.TimeUnit); err != nil {
+		return err
 	}
 	for i := range h.Operations {
 		if err := h.Operations[i].validate(); err != nil {

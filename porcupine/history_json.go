@@ -149,6 +149,14 @@ func (p *jsonParser) history() (*History, error) {
 			if _, err := p.decode("model", &h.Model); err != nil {
 				return nil, err
 			}
+		case "time_unit":
+			start, err := p.decode("time_unit", &h.TimeUnit)
+			if err != nil {
+				return nil, err
+			}
+			if err := validateTimeUnit(h.TimeUnit); err != nil {
+				return nil, p.errorf(start, err, "%v", err)
+			}
 		case "metadata":
 			if _, err := p.decode("metadata", &h.Metadata); err != nil {
 				return nil, err
@@ -162,7 +170,7 @@ func (p *jsonParser) history() (*History, error) {
 				return nil, err
 			}
 		default:
-			return nil, p.errorf(keyStart, nil, "unknown field %q; expected version, model, metadata, operations or annotations", key)
+			return nil, p.errorf(keyStart, nil, "unknown field %q; expected version, model, time_unit, metadata, operations or annotations", key)
 		}
 	}
 	if err := p.expectDelim('}', `"}" closing the history object`); err != nil {
@@ -243,6 +251,13 @@ func WriteHistory(w io.Writer, h *History) error {
 	if h.Model != "" {
 		bw.WriteString(`  "model": `)
 		if err := line(h.Model); err != nil {
+			return err
+		}
+		bw.WriteString(",\n")
+	}
+	if h.TimeUnit != "" {
+		bw.WriteString(`  "time_unit": `)
+		if err := line(h.TimeUnit); err != nil {
 			return err
 		}
 		bw.WriteString(",\n")

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func i64(v int64) *int64 { return &v }
@@ -119,6 +121,48 @@ func TestNewHistoryRecordsOperationsAndAnnotations(t *testing.T) {
 	}
 }
 
+func TestJSONHistoryTimeUnitRoundTripsAndNamesTheDuration(t *testing.T) {
+	for _, tc := range []struct {
+		unit string
+		want time.Duration
+	}{{"", 0}, {"ns", time.Nanosecond}, {"us", time.Microsecond}, {"ms", time.Millisecond}, {"s", time.Second}} {
+		t.Run("unit "+tc.unit, func(t *testing.T) {
+			h := sampleHistory()
+			h.TimeUnit = tc.unit
+			var buf bytes.Buffer
+			if err := WriteHistory(&buf, h); err != nil {
+				t.Fatal(err)
+			}
+			line := fmt.Sprintf("\n  \"time_unit\": %q,\n", tc.unit)
+			if got := strings.Contains(buf.String(), line); got != (tc.unit != "") {
+				t.Errorf("line %q written: %v, want %v:\n%s", line, got, tc.unit != "", buf.String())
+			}
+			got, err := ReadHistory(bytes.NewReader(buf.Bytes()), "unit.json", FormatAuto)
+			if err != nil {
+				t.Fatalf("reading back:\n%s\nerror: %v", buf.String(), err)
+			}
+			if !reflect.DeepEqual(got, h) {
+				t.Fatalf("round trip changed the history:\nwrote %+v\nread  %+v", h, got)
+			}
+			if got.Unit() != tc.want {
+				t.Errorf("Unit() = %v, want %v", got.Unit(), tc.want)
+			}
+		})
+	}
+}
+
+func TestWriteHistoryRefusesAnUnknownTimeUnit(t *testing.T) {
+	h := sampleHistory()
+	h.TimeUnit = "µs"
+	err := WriteHistory(&bytes.Buffer{}, h)
+	if err == nil || !strings.Contains(err.Error(), `time_unit is "µs"; expected one of "ns", "us", "ms", "s"`) {
+		t.Fatalf("error %v", err)
+	}
+	if h.Unit() != 0 {
+		t.Errorf("Unit() of an unknown unit = %v, want 0", h.Unit())
+	}
+}
+
 func TestWriteHistoryRefusesWhatReadHistoryWouldRefuse(t *testing.T) {
 	h := sampleHistory()
 	h.Operations[0].Return = i64(-1)
@@ -139,7 +183,9 @@ func TestMalformedJSONHistoryReportsWhereAndWhatWasExpected(t *testing.T) {
 		{"version type", `{"version": "1", "operations": []}`, `h.json:1:13: version: "version" is a JSON string; expected an integer`},
 		{"no version", `{"operations": []}`, `h.json: missing "version": expected "version": 1`},
 		{"no operations", `{"version": 1}`, `h.json: missing "operations": expected "operations": [...] (an empty list is fine)`},
-		{"unknown field", `{"version": 1, "opertions": []}`, `h.json:1:16: unknown field "opertions"; expected version, model, metadata, operations or annotations`},
+		{"unknown field", `{"version": 1, "opertions": []}`, `h.json:1:16: unknown field "opertions"; expected version, model, time_unit, metadata, operations or annotations`},
+		{"time unit", `{"version": 1, "time_unit": "min", "operations": []}`, `h.json:1:29: time_unit is "min"; expected one of "ns", "us", "ms", "s" (or no "time_unit" for integers of unknown unit)`},
+		{"time unit type", `{"version": 1, "time_unit": 1000, "operations": []}`, `h.json:1:29: time_unit: "time_unit" is a JSON number; expected a string`},
 		{"duplicate", `{"version": 1, "version": 1}`, `h.json:1:16: field "version" appears twice`},
 		{"operations not a list", `{"version": 1, "operations": {}}`, `h.json:1:30: expected "operations" to be a list [...], found "{"`},
 		{"unknown op field", "{\"version\": 1, \"operations\": [\n {\"client\": 0, \"call\": 1, \"retrun\": 2, \"input\": {}}]}", `h.json:2:2: operation 0: json: unknown field "retrun"`},

@@ -1,5 +1,7 @@
 package porcupine
 
+import "time"
+
 // LinearizationInfo is what a Verbose check found, for visualisation: the
 // history split into partitions and, for each, the linearization (if the
 // partition is linearizable) or the longest partial linearizations (if not),
@@ -12,6 +14,7 @@ type LinearizationInfo struct {
 	partials    [][][]int     // per partition: maximal partial linearizations, each a sequence of op ids (a complete one if that partition is linearizable)
 	annotations []Annotation
 	verdicts    []CheckResult // per partition: its own verdict (Unknown if cut short)
+	timeUnit    time.Duration // what one unit of the times is; 0: unknown
 }
 
 // PartialLinearizations returns, for each partition, a set of linearizations
@@ -74,4 +77,17 @@ func (li *LinearizationInfo) AddAnnotations(annotations []Annotation) {
 		}
 		li.annotations = append(li.annotations, a)
 	}
+}
+
+// SetTimeUnit tells Visualize what one unit of the operations' and the
+// annotations' times is: time.Nanosecond for times taken with
+// time.Duration.Nanoseconds or time.Time.UnixNano, time.Millisecond for
+// milliseconds. The page then shows its time axis, the call, return and
+// duration of each operation and the times of annotations as durations
+// ("1.213 s", "379.3 ms", "12 µs"), with as many digits as the shown span
+// needs. Without it, or with a unit <= 0, the unit is unknown and times are
+// shown as the integers they are. It changes nothing else: the check and
+// the history are the same.
+func (li *LinearizationInfo) SetTimeUnit(unit time.Duration) {
+	li.timeUnit = max(unit, 0)
 }

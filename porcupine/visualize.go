@@ -36,7 +36,8 @@ var (
 // Step replay the linearizations. The page is self-contained (inline style,
 // script and data; no network access) and stays responsive with thousands
 // of operations: time is drawn by rank (every distinct timestamp gets the
-// same room; hover shows the real times).
+// same room; hover shows the real times). Times are shown as durations when
+// info has a unit (LinearizationInfo.SetTimeUnit), else as raw integers.
 //
 // A panic in one of the model's functions is returned as an error.
 func Visualize(model Model, info LinearizationInfo, output io.Writer) (err error) {

@@ -82,7 +82,9 @@ func TestVisualizationShowsLanesLinearizationAndErrorMarkerInABrowser(t *testing
 	chromium := chromiumOrSkip(t)
 	dir := artifactDir(t)
 	page := filepath.Join(dir, "kv-illegal.html")
-	if err := VisualizePath(vkModel, illegalKVInfo(t), page); err != nil {
+	info := illegalKVInfo(t)
+	info.SetTimeUnit(time.Millisecond) // its times are 0 to 30: shown as "0 s" to "30 ms"
+	if err := VisualizePath(vkModel, info, page); err != nil {
 		t.Fatal(err)
 	}
 	url := "file://" + page
@@ -105,6 +107,7 @@ func TestVisualizationShowsLanesLinearizationAndErrorMarkerInABrowser(t *testing
 		{"the path through the linearization points", `<circle class="lin-dot"`, 4},
 		{"the state after a step", `<td class="state">"12"</td>`, 2},
 		{"the verdict", `>NOT LINEARIZABLE<`, 1},
+		{"the axis starts at 0 s", `<div class="tick" style="[^"]*">0 s</div>`, 1},
 	}
 	for _, c := range checks {
 		if got := count(t, dom, c.pattern); got != c.want {
@@ -112,10 +115,19 @@ func TestVisualizationShowsLanesLinearizationAndErrorMarkerInABrowser(t *testing
 		}
 	}
 
+	// With a unit, the axis is labelled in durations, not raw integers.
+	if n := count(t, dom, `<div class="tick" style="[^"]*">[12]?\d ms</div>`); n < 3 {
+		t.Errorf("%d axis labels in ms, want at least 3", n)
+	}
+	if n := count(t, dom, `<div class="tick" style="[^"]*">\d+</div>`); n != 0 {
+		t.Errorf("%d axis labels are bare integers though the unit is known", n)
+	}
+
 	// The jump to the first problem (also reachable as #first-problem in
 	// the URL) selects the operation and describes it.
 	jumped := markup(runChromium(t, chromium, "--dump-dom", url+"#first-problem"))
-	for _, want := range []string{`class="op bad error-marker in-sel chosen`, `<h3>Operation</h3>`, `cannot follow the partial linearization`} {
+	for _, want := range []string{`class="op bad error-marker in-sel chosen`, `<h3>Operation</h3>`, `cannot follow the partial linearization`,
+		`<dt>call</dt><dd>25 ms</dd><dt>return</dt><dd>30 ms</dd><dt>duration</dt><dd>5 ms</dd>`} {
 		if !strings.Contains(jumped, want) {
 			t.Errorf("after the jump to the first problem, the DOM lacks %q", want)
 		}
@@ -170,5 +182,12 @@ func TestVisualizationOfThousandsOfOperationsRendersInABrowser(t *testing.T) {
 	}
 	if !strings.Contains(dom, `data-ready="1" data-verdict="ok"`) {
 		t.Error("the page did not finish drawing")
+	}
+	// Without a unit the axis shows the raw integers.
+	if n := count(t, dom, `<div class="tick" style="[^"]*">[\d\x{2009}]+</div>`); n < 10 {
+		t.Errorf("%d axis labels are raw integers, want at least 10 (no time unit was given)", n)
+	}
+	if n := count(t, dom, `<div class="tick" style="[^"]*">[^<]* (s|ms|µs|ns)</div>`); n != 0 {
+		t.Errorf("%d axis labels have a unit though none was given", n)
 	}
 }

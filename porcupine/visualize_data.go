@@ -15,7 +15,10 @@ type vizData struct {
 	Times   []int64 `json:"times"`   // rank → timestamp - T0
 	// T0 is subtracted from every timestamp shown (as a string, since
 	// JavaScript numbers lose precision past 2^53); "" means 0.
-	T0          string          `json:"t0,omitempty"`
+	T0 string `json:"t0,omitempty"`
+	// UnitNs is how many nanoseconds one unit of time is (SetTimeUnit);
+	// 0 (absent) means unknown, and the page shows raw integers.
+	UnitNs      int64           `json:"unitNs,omitempty"`
 	Clients     []vizLane       `json:"clients"`
 	Tags        []vizLane       `json:"tags"`
 	Partitions  []vizPartition  `json:"partitions"`
@@ -100,7 +103,8 @@ func computeVizData(model Model, info LinearizationInfo) (*vizData, error) {
 	if len(info.partials) != len(info.history) {
 		return nil, fmt.Errorf("malformed LinearizationInfo: %d partitions but %d sets of linearizations", len(info.history), len(info.partials))
 	}
-	d := &vizData{FirstBad: -1, Verdict: "ok", Clients: []vizLane{}, Tags: []vizLane{}, Annotations: []vizAnnotation{}}
+	d := &vizData{FirstBad: -1, Verdict: "ok", Clients: []vizLane{}, Tags: []vizLane{}, Annotations: []vizAnnotation{},
+		UnitNs: info.timeUnit.Nanoseconds()}
 
 	// The time axis.
 	var times []int64

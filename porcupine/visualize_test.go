@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The visualisation is tested on its own, with a small key/value model of
@@ -312,6 +313,50 @@ func TestVisualizePageTitleFollowsTheVerdict(t *testing.T) {
 		}
 		if !strings.Contains(buf.String(), tc.title) {
 			t.Errorf("verdicts %v: page lacks %s", tc.verdicts, tc.title)
+		}
+	}
+}
+
+// pageData returns the data a page embeds for its script.
+func pageData(t *testing.T, page string) vizData {
+	t.Helper()
+	const open = `<script type="application/json" id="viz-data">`
+	start := strings.Index(page, open)
+	if start < 0 {
+		t.Fatal("the page embeds no data")
+	}
+	end := strings.Index(page[start:], "</script>")
+	var d vizData
+	if err := json.Unmarshal([]byte(page[start+len(open):start+end]), &d); err != nil {
+		t.Fatalf("the embedded data is not JSON: %v", err)
+	}
+	return d
+}
+
+func TestVisualizePageCarriesTheTimeUnit(t *testing.T) {
+	for _, tc := range []struct {
+		unit time.Duration
+		want int64
+	}{{0, 0}, {-time.Second, 0}, {time.Nanosecond, 1}, {time.Microsecond, 1000}, {time.Millisecond, 1_000_000}, {time.Second, 1_000_000_000}} {
+		info := illegalKVInfo(t)
+		if tc.unit != 0 {
+			info.SetTimeUnit(tc.unit)
+		}
+		var buf bytes.Buffer
+		if err := Visualize(vkModel, info, &buf); err != nil {
+			t.Fatal(err)
+		}
+		d := pageData(t, buf.String())
+		if d.UnitNs != tc.want {
+			t.Errorf("SetTimeUnit(%v): the page's unit is %d ns, want %d", tc.unit, d.UnitNs, tc.want)
+		}
+		// Unknown stays absent from the data: the page shows raw integers.
+		if has := strings.Contains(buf.String(), `"unitNs":`); has != (tc.want != 0) {
+			t.Errorf("SetTimeUnit(%v): unitNs in the page: %v", tc.unit, has)
+		}
+		// The times themselves are unchanged.
+		if !reflect.DeepEqual(d.Times[:3], []int64{0, 2, 3}) {
+			t.Errorf("SetTimeUnit(%v) changed the times: %v", tc.unit, d.Times[:3])
 		}
 	}
 }

@@ -49,13 +49,16 @@ Flags:
 	fmt.Fprintf(w, `
 Formats:
   json    ours (what distlab's tests write):
-            {"version": 1, "model": "kv", "metadata": {...},
+            {"version": 1, "model": "kv", "time_unit": "ns", "metadata": {...},
              "operations": [{"client": 0, "call": 10, "return": 25,
                              "input": {...}, "output": {...}}, ...],
              "annotations": [{"tag": "network", "start": 12, "end": 30,
                               "description": "partition"}, ...]}
-          Times are integers (any unit); an operation without "return" is
-          pending: it may take effect at any time after its call, or never.
+          Times are integers; "time_unit" (optional: "ns", "us", "ms" or "s")
+          says in what, and -html then shows them as durations ("379.3 ms");
+          without it they are shown as they are. An operation without
+          "return" is pending: it may take effect at any time after its
+          call, or never.
           Annotations (faults) are drawn by -html: "client": N puts one on a
           client's lane, "tag" on a lane of its own; without "end" it is a
           point in time. "details", "text_color", "background_color" optional.
@@ -162,6 +165,7 @@ func Run(args []string, env Env) int {
 	result, info := porcupine.CheckOperationsVerbose(cm.model, ops, *timeout)
 	elapsed := now().Sub(start)
 	info.AddAnnotations(h.ToAnnotations())
+	info.SetTimeUnit(h.Unit())
 
 	status := ExitOK
 	switch result {

@@ -158,3 +158,37 @@ func TestCheckReadsHistoriesThatNewHistoryWrites(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckPassesTheTimeUnitToTheVisualisation checks that a history file's
+// "time_unit" reaches the page, which then shows durations, and that a file
+// without one gives a page with raw integers.
+func TestCheckPassesTheTimeUnitToTheVisualisation(t *testing.T) {
+	h, err := porcupine.ReadHistoryFile("testdata/kv-illegal.json", porcupine.FormatAuto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, tc := range []struct{ unit, want string }{{"", ""}, {"ms", `"unitNs":1000000,`}, {"us", `"unitNs":1000,`}} {
+		h.TimeUnit = tc.unit
+		file := filepath.Join(dir, "history-"+tc.unit+".json")
+		if err := porcupine.WriteHistoryFile(file, h); err != nil {
+			t.Fatal(err)
+		}
+		page := filepath.Join(dir, "page-"+tc.unit+".html")
+		var stdout, stderr bytes.Buffer
+		if status := Run([]string{"-html", page, file}, Env{Stdout: &stdout, Stderr: &stderr}); status != ExitIllegal {
+			t.Fatalf("time_unit %q: exit status %d; stderr %s", tc.unit, status, stderr.String())
+		}
+		data, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.want == "" {
+			if bytes.Contains(data, []byte(`"unitNs"`)) {
+				t.Errorf("no time_unit, yet the page has a unit")
+			}
+		} else if !bytes.Contains(data, []byte(tc.want)) {
+			t.Errorf("time_unit %q: the page lacks %s", tc.unit, tc.want)
+		}
+	}
+}

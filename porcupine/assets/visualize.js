@@ -26,8 +26,44 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
-  function fmtTime(t) {
+  function fmtRaw(t) {
     return String(t).replace(/\B(?=(\d{3})+(?!\d))/g, "\u2009");
+  }
+  // Times: D.unitNs is how many nanoseconds one unit of the history's times
+  // is (0: unknown, and times are shown as raw integers). A time is shown in
+  // the largest of s, ms, µs, ns that keeps it at least 1, with enough
+  // decimals to tell apart times res nanoseconds apart (without res: four
+  // significant digits), never finer than the data, trailing zeros dropped:
+  // "1.213 s", "379.3 ms", "12 µs".
+  var UNIT = D.unitNs > 0 ? D.unitNs : 0;
+  var SCALES = [[1e9, "s"], [1e6, "ms"], [1e3, "\u00b5s"], [1, "ns"]];
+  function fmtTime(t, res) {
+    if (!UNIT) return fmtRaw(t);
+    var ns = t * UNIT, a = Math.abs(ns);
+    if (a === 0) return "0 s";
+    var k = 0;
+    while (k < SCALES.length - 1 && a < SCALES[k][0]) k++;
+    for (;;) {
+      var div = SCALES[k][0], v = ns / div;
+      var dec = res > 0 ? Math.ceil(Math.log10(div / res) - 1e-9) : 3 - Math.floor(Math.log10(Math.abs(v)));
+      dec = Math.max(0, Math.min(dec, Math.floor(Math.log10(div / UNIT) + 1e-9), 9));
+      var txt = v.toFixed(dec);
+      // Rounding up can reach the next scale (999.96 ms is 1.000 s).
+      if (k > 0 && Math.abs(Number(txt)) >= 1000) { k--; continue; }
+      if (dec > 0) txt = txt.replace(/\.?0+$/, "");
+      return txt + " " + SCALES[k][1];
+    }
+  }
+  function unitName() {
+    for (var k = 0; k < SCALES.length; k++) if (SCALES[k][0] === UNIT) return SCALES[k][1];
+    return "\u00d7 " + fmtTime(1);
+  }
+  function historySpan() { return D.times.length ? D.times[D.times.length - 1] - D.times[0] : 0; }
+  // The resolution (ns) at which the ends of an interval d units long are
+  // shown: a hundredth of it, or for an instant a hundred-thousandth of the
+  // whole history.
+  function endsRes(d) {
+    return Math.max(UNIT, d > 0 ? d * UNIT / 100 : historySpan() * UNIT / 1e5);
   }
   function plural(n, w) { return n + " " + w + (n === 1 ? "" : "s"); }
   function lane(c) { return D.clients.findIndex(function (l) { return l.client === c; }); }
@@ -49,7 +85,7 @@
     " \u00b7 " + plural(D.clients.length, "client") + " \u00b7 " + plural(D.partitions.length, "partition") +
     (nIllegal ? " (" + nIllegal + " not linearizable)" : "") + (nUnknown ? " (" + nUnknown + " undecided)" : "") +
     (D.annotations.length ? " \u00b7 " + plural(D.annotations.length, "annotation") : "") +
-    (D.t0 ? " \u00b7 times relative to " + D.t0 : "");
+    (D.t0 ? " \u00b7 times relative to " + D.t0 + (UNIT ? " " + unitName() : "") : "");
   var jump = $("jump-first-problem");
   jump.disabled = D.firstBad < 0;
   if (D.firstBad < 0) jump.title = "Every partition is linearizable";
@@ -134,10 +170,18 @@
   });
   function drawAxis() {
     var every = Math.max(1, Math.ceil(90 / u));
-    var ticks = [];
-    for (var r = 0; r < nRanks; r += every) {
-      ticks.push('<div class="tick" style="left:' + px(r + 0.5) + '">' + fmtTime(D.times[r]) + "</div>");
-    }
+    var ticks = [], at = [];
+    for (var r = 0; r < nRanks; r += every) at.push(r);
+    // Each label has the digits that tell it from its neighbours, and no
+    // more than a hundred-thousandth of the whole history needs.
+    var finest = Math.max(UNIT, historySpan() * UNIT / 1e5);
+    at.forEach(function (r, k) {
+      var gap = Infinity;
+      if (k > 0) gap = D.times[r] - D.times[at[k - 1]];
+      if (k + 1 < at.length) gap = Math.min(gap, D.times[at[k + 1]] - D.times[r]);
+      var res = isFinite(gap) ? Math.max(gap * UNIT, finest) : 0;
+      ticks.push('<div class="tick" style="left:' + px(r + 0.5) + '">' + fmtTime(D.times[r], res) + "</div>");
+    });
     var track = $("axis-track");
     track.style.width = px(endRank + 1);
     track.innerHTML = ticks.join("");
@@ -324,8 +368,11 @@
   function opDetails(p, i) {
     var o = D.partitions[p].ops[i], st = opStatus(p, i);
     var rows = [["operation", esc(o.d)], ["client", o.c], ["partition", p],
-      ["call", fmtTime(o.call)], ["return", o.e < 0 ? "never (pending)" : fmtTime(o.ret)],
-      ["status", '<span class="' + (st.bad ? "status-bad" : "") + '">' + esc(st.text) + "</span>"]];
+      ["call", fmtTime(o.call, endsRes(o.e < 0 ? 0 : o.ret - o.call))],
+      ["return", o.e < 0 ? "never (pending)" : fmtTime(o.ret, endsRes(o.ret - o.call))]];
+    if (o.e >= 0) rows.push(["duration", fmtTime(o.ret - o.call)]);
+    if (UNIT) rows.push(["raw times", fmtRaw(o.call) + (o.e < 0 ? "" : " \u2013 " + fmtRaw(o.ret)) + (D.t0 ? " (after t0)" : "")]);
+    rows.push(["status", '<span class="' + (st.bad ? "status-bad" : "") + '">' + esc(st.text) + "</span>"]);
     if (st.state !== undefined) rows.push(["state after", esc(st.state)]);
     if (o.m) rows.push(["metadata", esc(o.m)]);
     return rows;
@@ -333,8 +380,8 @@
   function annDetails(k) {
     var a = D.annotations[k];
     var rows = [["annotation", esc(a.d)], [a.tag ? "lane" : "client", esc(a.tag || a.c)],
-      [a.point ? "at" : "from", fmtTime(a.from)]];
-    if (!a.point) rows.push(["to", fmtTime(a.to)]);
+      [a.point ? "at" : "from", fmtTime(a.from, endsRes(a.to - a.from))]];
+    if (!a.point) rows.push(["to", fmtTime(a.to, endsRes(a.to - a.from))], ["duration", fmtTime(a.to - a.from)]);
     if (a.details) rows.push(["details", esc(a.details)]);
     return rows;
   }
