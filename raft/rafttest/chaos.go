@@ -75,7 +75,7 @@ type ChaosReport struct {
 // Print writes the report as a few lines for a terminal.
 func (r ChaosReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "raft chaos: %d servers, %d rounds, %v virtual\n", r.Servers, r.Rounds, r.Virtual.Round(time.Millisecond))
-	fmt.Fprintf(w, "  leaders   %d (highest term %d)\n", r.Leaders, r.MaxTerm)
+	fmt.Fprintf(w, "  leaders   %d seen by the checker (highest term %d)\n", r.Leaders, r.MaxTerm)
 	fmt.Fprintf(w, "  commands  %d submitted, %d committed, %d snapshots installed\n", r.Submitted, r.Committed, r.Snapshots)
 	fmt.Fprintf(w, "  faults    %d applied by the nemesis\n", r.Faults)
 	fmt.Fprintf(w, "  network   %d RPCs, %d bytes\n", r.RPCs, r.Bytes)
