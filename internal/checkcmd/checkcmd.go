@@ -179,7 +179,7 @@ func Run(args []string, env Env) int {
 		fmt.Fprintf(w, "verdict: unknown: the check stopped after %v (-timeout %v) before deciding\n", round(elapsed), *timeout)
 	}
 	if result == porcupine.Illegal {
-		if err := tellStory(w, cm.model, info, *steps); err != nil {
+		if err := tellStory(w, cm.model, info, *steps, h.Unit()); err != nil {
 			return failed(env, "explaining the verdict: %v", err)
 		}
 	}

@@ -63,6 +63,8 @@ func TestCheckCommandOutput(t *testing.T) {
 		status int
 	}{
 		{"kv-illegal", []string{"testdata/kv-illegal.json"}, ExitIllegal},
+		{"kv-illegal-ms", []string{"testdata/kv-illegal-ms.json"}, ExitIllegal},
+		{"kv-illegal-ns", []string{"testdata/kv-illegal-ns.json"}, ExitIllegal},
 		{"kv-illegal-last-2-steps", []string{"-steps", "2", "testdata/kv-illegal.json"}, ExitIllegal},
 		{"kv-ok-edn", []string{"testdata/kv-ok.edn"}, ExitOK},
 		{"kv-bad-edn", []string{"-format", "edn", "testdata/kv-bad.edn"}, ExitIllegal},

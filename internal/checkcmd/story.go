@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"distlab/porcupine"
 )
@@ -14,8 +15,9 @@ import (
 // that make the case: for the partition whose problem comes first in time,
 // the longest linearizable prefix (each operation with the state after it;
 // only the last maxSteps when maxSteps > 0) and the operation that cannot
-// follow it.
-func tellStory(w io.Writer, model porcupine.Model, info porcupine.LinearizationInfo, maxSteps int) error {
+// follow it. Times are durations when unit (one unit of the history's
+// times) is known, else the integers they are.
+func tellStory(w io.Writer, model porcupine.Model, info porcupine.LinearizationInfo, maxSteps int, unit time.Duration) error {
 	e, err := porcupine.Explain(model, info)
 	if err != nil {
 		return err
@@ -36,6 +38,7 @@ func tellStory(w io.Writer, model porcupine.Model, info porcupine.LinearizationI
 		return nil
 	}
 	pe := e.Partitions[first]
+	times := newTimeFormat(unit, pe.Operations)
 	completed := 0
 	for _, op := range pe.Operations {
 		if !op.Pending() {
@@ -64,22 +67,22 @@ func tellStory(w io.Writer, model porcupine.Model, info porcupine.LinearizationI
 	}
 	for k, s := range steps {
 		op := pe.Operations[s.Op]
-		fmt.Fprintf(tw, "  %d\t%d\t%s\t%s\t%s\n", skipped+k+1, op.ClientId, interval(op), s.Description, s.State)
+		fmt.Fprintf(tw, "  %d\t%d\t%s\t%s\t%s\n", skipped+k+1, op.ClientId, times.interval(op), s.Description, s.State)
 	}
 	state := pe.InitialState
 	if len(pe.Steps) > 0 {
 		state = pe.Steps[len(pe.Steps)-1].State
 	}
 	badOp := pe.Operations[pe.CannotFollow]
-	fmt.Fprintf(tw, "  ✗\t%d\t%s\t%s\tcannot follow %s\n", badOp.ClientId, interval(badOp), pe.CannotFollowDescription, state)
+	fmt.Fprintf(tw, "  ✗\t%d\t%s\t%s\tcannot follow %s\n", badOp.ClientId, times.interval(badOp), pe.CannotFollowDescription, state)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	for _, line := range strings.Split(strings.TrimSuffix(table.String(), "\n"), "\n") {
 		fmt.Fprintln(w, strings.TrimRight(line, " ")) // tabwriter pads the last cells
 	}
-	fmt.Fprintf(w, "\n%s (client %d, returned at %d) cannot follow: in state %s neither it\nnor any other operation that could come before it can take effect.\n",
-		pe.CannotFollowDescription, badOp.ClientId, badOp.Return, state)
+	fmt.Fprintf(w, "\n%s (client %d, returned at %s) cannot follow: in state %s neither it\nnor any other operation that could come before it can take effect.\n",
+		pe.CannotFollowDescription, badOp.ClientId, times.at(badOp.Return), state)
 	if pe.PendingNeverTookEffect > 0 {
 		fmt.Fprintf(w, "(%s left out of the prefix, as a pending operation may never take effect.)\n", plural(pe.PendingNeverTookEffect, "pending operation"))
 	}
@@ -106,11 +109,4 @@ func tellStory(w io.Writer, model porcupine.Model, info porcupine.LinearizationI
 
 func badReturn(pe porcupine.PartitionExplanation) int64 {
 	return pe.Operations[pe.CannotFollow].Return
-}
-
-func interval(op porcupine.Operation) string {
-	if op.Pending() {
-		return fmt.Sprintf("%d-pending", op.Call)
-	}
-	return fmt.Sprintf("%d-%d", op.Call, op.Return)
 }

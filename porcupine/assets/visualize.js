@@ -33,11 +33,12 @@
   // is (0: unknown, and times are shown as raw integers). A time is shown in
   // the largest of s, ms, µs, ns that keeps it at least 1, with enough
   // decimals to tell apart times res nanoseconds apart (without res: four
-  // significant digits), never finer than the data, trailing zeros dropped:
-  // "1.213 s", "379.3 ms", "12 µs".
+  // significant digits), never finer than the data, trailing zeros dropped
+  // unless keepZeros (an axis label "1.0 s" beside "1.2 s"): "1.213 s",
+  // "379.3 ms", "12 µs".
   var UNIT = D.unitNs > 0 ? D.unitNs : 0;
   var SCALES = [[1e9, "s"], [1e6, "ms"], [1e3, "\u00b5s"], [1, "ns"]];
-  function fmtTime(t, res) {
+  function fmtTime(t, res, keepZeros) {
     if (!UNIT) return fmtRaw(t);
     var ns = t * UNIT, a = Math.abs(ns);
     if (a === 0) return "0 s";
@@ -50,7 +51,7 @@
       var txt = v.toFixed(dec);
       // Rounding up can reach the next scale (999.96 ms is 1.000 s).
       if (k > 0 && Math.abs(Number(txt)) >= 1000) { k--; continue; }
-      if (dec > 0) txt = txt.replace(/\.?0+$/, "");
+      if (dec > 0 && !keepZeros) txt = txt.replace(/\.?0+$/, "");
       return txt + " " + SCALES[k][1];
     }
   }
@@ -180,7 +181,7 @@
       if (k > 0) gap = D.times[r] - D.times[at[k - 1]];
       if (k + 1 < at.length) gap = Math.min(gap, D.times[at[k + 1]] - D.times[r]);
       var res = isFinite(gap) ? Math.max(gap * UNIT, finest) : 0;
-      ticks.push('<div class="tick" style="left:' + px(r + 0.5) + '">' + fmtTime(D.times[r], res) + "</div>");
+      ticks.push('<div class="tick" style="left:' + px(r + 0.5) + '">' + fmtTime(D.times[r], res, true) + "</div>");
     });
     var track = $("axis-track");
     track.style.width = px(endRank + 1);
