@@ -10,7 +10,7 @@ import (
 
 // firstBudget is how many search steps a partition gets on its first turn;
 // each later turn doubles it.
-const firstBudget = 1 << 14
+const firstBudget = 1 << 11
 
 // checkPartitions decides every partition with at most GOMAXPROCS searches
 // running at once. Partitions take turns: each runs for a budget of steps,
