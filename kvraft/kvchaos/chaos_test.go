@@ -32,6 +32,7 @@ func TestChaosRunIsLinearizableAndLive(t *testing.T) {
 	page, err := os.ReadFile(filepath.Join(dir, ReportFile))
 	require.NoError(t, err)
 	require.Contains(t, string(page), "partition", "the report should draw the faults")
+	require.Contains(t, string(page), `"unitNs":1`, "the report should show times as durations (nanoseconds)")
 	_, err = os.Stat(filepath.Join(dir, SummaryFile))
 	require.NoError(t, err)
 	var out strings.Builder

@@ -28,6 +28,7 @@ func writeReport(dir string, w *labtest.World, info porcupine.LinearizationInfo,
 		return "", fmt.Errorf("creating the report folder: %w", err)
 	}
 	info.AddAnnotations(annotations(w.Schedule()))
+	info.SetTimeUnit(time.Nanosecond) // history and schedule times are nanoseconds since the test started
 	path := filepath.Join(dir, ReportFile)
 	f, err := os.Create(path)
 	if err != nil {
