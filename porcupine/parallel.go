@@ -103,36 +103,44 @@ func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose boo
 	if workers > len(parts) {
 		workers = len(parts)
 	}
+	// The caller is one of the workers, so a check of one partition runs on
+	// the caller's goroutine without waiting to be scheduled.
+	worker := func() {
+		defer func() {
+			if v := recover(); v != nil {
+				mu.Lock()
+				if panicV == nil {
+					panicV = v
+				}
+				halted = true
+				running--
+				cond.Broadcast()
+				mu.Unlock()
+				stop()
+			}
+		}()
+		for {
+			t, ok := take()
+			if !ok {
+				return
+			}
+			if t.s == nil {
+				t.s = newSearcher(stopCtx, model, byValue, parts[t.part], verbose)
+			}
+			r, done := t.s.run(t.budget)
+			settle(t, r, done)
+		}
+	}
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	for w := 1; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() {
-				if v := recover(); v != nil {
-					mu.Lock()
-					if panicV == nil {
-						panicV = v
-					}
-					halted = true
-					running--
-					cond.Broadcast()
-					mu.Unlock()
-					stop()
-				}
-			}()
-			for {
-				t, ok := take()
-				if !ok {
-					return
-				}
-				if t.s == nil {
-					t.s = newSearcher(stopCtx, model, byValue, parts[t.part], verbose)
-				}
-				r, done := t.s.run(t.budget)
-				settle(t, r, done)
-			}
+			worker()
 		}()
+	}
+	if workers > 0 {
+		worker()
 	}
 	wg.Wait()
 	if panicV != nil {

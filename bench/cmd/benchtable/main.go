@@ -5,7 +5,7 @@
 //	cd bench && go test -run '^$' -bench . -benchtime 10x | go run ./cmd/benchtable
 //
 // Times are CPU milliseconds per operation (user + system, all threads) when
-// the benchmark reports cpu-ms/op over at least 100 ms in all, else wall time.
+// the benchmark reports cpu-ms/op over at least 5 ms in all, else wall time.
 // With -count > 1, each figure is the smallest of the runs.
 package main
 
@@ -112,7 +112,7 @@ func smallest(a, b result) result {
 }
 
 // useCPU reports whether r's CPU time is long enough to be measured well.
-func useCPU(r result) bool { return r.cpuMs > 0 && r.cpuMs*float64(r.n) >= 100 }
+func useCPU(r result) bool { return r.cpuMs > 0 && r.cpuMs*float64(r.n) >= 5 }
 
 func ms(v float64) string {
 	switch {
