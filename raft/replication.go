@@ -197,6 +197,27 @@ func (rf *Raft) setCommitIndex(n int) {
 	}
 }
 
+// heardFromLeader applies the rules that every RPC from a leader shares
+// (AppendEntries and InstallSnapshot; Figure 2, "Rules for Servers"): a
+// newer term is adopted; a message from a stale term is refused (ok false);
+// a message of the current term comes from its one leader, which this peer
+// follows, and resets the election timer. It returns the term for the reply.
+// The caller holds rf.mu.
+func (rf *Raft) heardFromLeader(term, leaderID int) (currentTerm int, ok bool) {
+	rf.observeTerm(term)
+	if term < rf.currentTerm {
+		return rf.currentTerm, false
+	}
+	// term == currentTerm: the sender is this term's leader.
+	if rf.role != follower {
+		rf.becomeFollower(term)
+	}
+	rf.leaderID = leaderID
+	rf.resetElectionTimer()
+	rf.wakeTicker()
+	return rf.currentTerm, true
+}
+
 // AppendEntries is the AppendEntries RPC handler (Figure 2, §5.3): accept
 // the leader of the current term, check that the log holds PrevLogIndex with
 // PrevLogTerm, delete a conflicting suffix, append what is new, and follow
@@ -207,18 +228,10 @@ func (rf *Raft) AppendEntries(args *AppendEntriesArgs, reply *AppendEntriesReply
 	if rf.killed() {
 		return
 	}
-	rf.observeTerm(args.Term)
-	reply.Term = rf.currentTerm
-	if args.Term < rf.currentTerm {
+	var fromLeader bool
+	if reply.Term, fromLeader = rf.heardFromLeader(args.Term, args.LeaderID); !fromLeader {
 		return
 	}
-	// args.Term == currentTerm: the sender is this term's leader.
-	if rf.role != follower {
-		rf.becomeFollower(args.Term)
-	}
-	rf.leaderID = args.LeaderID
-	rf.resetElectionTimer()
-	rf.wakeTicker()
 
 	prev, entries := args.PrevLogIndex, args.Entries
 	if prev < rf.log.base() {

@@ -88,17 +88,10 @@ func (rf *Raft) InstallSnapshot(args *InstallSnapshotArgs, reply *InstallSnapsho
 	if rf.killed() {
 		return
 	}
-	rf.observeTerm(args.Term)
-	reply.Term = rf.currentTerm
-	if args.Term < rf.currentTerm {
+	var fromLeader bool
+	if reply.Term, fromLeader = rf.heardFromLeader(args.Term, args.LeaderID); !fromLeader {
 		return
 	}
-	if rf.role != follower {
-		rf.becomeFollower(args.Term)
-	}
-	rf.leaderID = args.LeaderID
-	rf.resetElectionTimer()
-	rf.wakeTicker()
 	if args.LastIncludedIndex <= rf.commitIndex {
 		return
 	}
