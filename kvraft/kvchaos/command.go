@@ -32,13 +32,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	maxraftstate := fs.Int("maxraftstate", def.MaxRaftState, "snapshot when Raft's state reaches this many bytes (-1: never)")
 	unreliable := fs.Bool("unreliable", false, "start with an unreliable network (drops and delays)")
 	seed := fs.Int64("seed", 0, "seed of every random choice (0: random; DISTLAB_SEED also sets it)")
-	interval := fs.Duration("interval", 0, "mean virtual time between two faults (0: labtest's default, 500ms)")
-	partition := fs.Float64("partition", 3, "relative rate of partitions")
-	crash := fs.Float64("crash", 2, "relative rate of crashes")
-	restart := fs.Float64("restart", 2, "relative rate of restarts")
-	disconnect := fs.Float64("disconnect", 1, "relative rate of disconnections")
-	cut := fs.Float64("cut", 1, "relative rate of one-way cuts")
-	mode := fs.Float64("mode", 1, "relative rate of network mode changes (unreliable, long reordering, long delays)")
+	nemesis := labtest.NemesisFlags(fs)
 	out := fs.String("out", "", "folder for report.html and summary.json (default: a new folder in the temporary directory)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: distlab chaos kvraft [flags]\n\n")
@@ -60,15 +54,14 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	cfg := Config{
 		Servers: *servers, Clients: *clients, Keys: *keys, Duration: *duration, Think: *think,
 		Recovery: *recovery, MaxRaftState: *maxraftstate, Unreliable: *unreliable,
-		Nemesis: labtest.NemesisConfig{Interval: *interval, Partition: *partition, Crash: *crash,
-			Restart: *restart, Disconnect: *disconnect, Cut: *cut, Mode: *mode},
+		Nemesis: *nemesis,
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := nemesis.Validate(); err != nil {
 		fmt.Fprintf(stderr, "distlab chaos kvraft: %v\n", err)
 		return 2
 	}
-	if *partition+*crash+*restart+*disconnect+*cut+*mode == 0 {
-		fmt.Fprintf(stderr, "distlab chaos kvraft: every fault rate is 0; set at least one\n")
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintf(stderr, "distlab chaos kvraft: %v\n", err)
 		return 2
 	}
 	if *seed != 0 {

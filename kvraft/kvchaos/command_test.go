@@ -15,7 +15,7 @@ func TestCommandRejectsBadFlagsNamingThem(t *testing.T) {
 		{[]string{"-servers", "2"}, "servers = 2"},
 		{[]string{"-clients", "0"}, "clients = 0"},
 		{[]string{"-duration", "-1s"}, "duration = -1s"},
-		{[]string{"-crash", "-1"}, "crash rate = -1"},
+		{[]string{"-crash", "-1"}, "-crash -1: a rate cannot be negative"},
 		{[]string{"-partition", "0", "-crash", "0", "-restart", "0", "-disconnect", "0", "-cut", "0", "-mode", "0"}, "every fault rate is 0"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"-nosuchflag"}, "flag provided but not defined: -nosuchflag"},

@@ -27,13 +27,7 @@ func ChaosCommand(args []string, stdout, stderr io.Writer) int {
 	round := fs.Duration("round", 10*time.Second, "length of a round of faults; the cluster is healed and must commit after each")
 	liveness := fs.Duration("liveness", 10*time.Second, "bound on the virtual time from healing to a command applied by every peer")
 	seed := fs.Int64("seed", 0, "seed of every random choice (0: random; DISTLAB_SEED also sets it)")
-	interval := fs.Duration("interval", 500*time.Millisecond, "mean virtual time between two faults")
-	partition := fs.Float64("partition", 3, "relative rate of partitions")
-	crash := fs.Float64("crash", 2, "relative rate of crashes")
-	restart := fs.Float64("restart", 2, "relative rate of restarts")
-	disconnect := fs.Float64("disconnect", 1, "relative rate of disconnections")
-	cut := fs.Float64("cut", 1, "relative rate of one-way cuts")
-	mode := fs.Float64("mode", 1, "relative rate of network mode changes (unreliable, long reordering, long delays)")
+	nemesis := labtest.NemesisFlags(fs)
 	clients := fs.Int("clients", 3, "number of goroutines submitting commands")
 	snapshots := fs.Bool("snapshots", true, "make the services snapshot every 10 commands")
 	fs.Usage = func() {
@@ -56,24 +50,15 @@ func ChaosCommand(args []string, stdout, stderr io.Writer) int {
 	case *servers < 3:
 		fmt.Fprintf(stderr, "distlab chaos raft: -servers %d: need at least 3 peers, so that one can fail while a majority works\n", *servers)
 		return 2
-	case *duration <= 0 || *round <= 0 || *liveness <= 0 || *interval <= 0:
+	case *duration <= 0 || *round <= 0 || *liveness <= 0 || nemesis.Interval <= 0:
 		fmt.Fprintf(stderr, "distlab chaos raft: -duration, -round, -liveness and -interval must be positive\n")
 		return 2
 	case *clients < 1:
 		fmt.Fprintf(stderr, "distlab chaos raft: -clients %d: need at least one client\n", *clients)
 		return 2
 	}
-	for _, r := range []struct {
-		name string
-		v    float64
-	}{{"partition", *partition}, {"crash", *crash}, {"restart", *restart}, {"disconnect", *disconnect}, {"cut", *cut}, {"mode", *mode}} {
-		if r.v < 0 {
-			fmt.Fprintf(stderr, "distlab chaos raft: -%s %v: a rate cannot be negative\n", r.name, r.v)
-			return 2
-		}
-	}
-	if *partition+*crash+*restart+*disconnect+*cut+*mode == 0 {
-		fmt.Fprintf(stderr, "distlab chaos raft: every fault rate is 0; set at least one\n")
+	if err := nemesis.Validate(); err != nil {
+		fmt.Fprintf(stderr, "distlab chaos raft: %v\n", err)
 		return 2
 	}
 	if *seed != 0 {
@@ -81,14 +66,11 @@ func ChaosCommand(args []string, stdout, stderr io.Writer) int {
 		os.Setenv("DISTLAB_SEED", strconv.FormatInt(*seed, 10))
 	}
 	cfg := ChaosConfig{
-		Servers:  *servers,
-		Duration: *duration,
-		Round:    *round,
-		Liveness: *liveness,
-		Nemesis: labtest.NemesisConfig{
-			Interval: *interval, Partition: *partition, Crash: *crash, Restart: *restart,
-			Disconnect: *disconnect, Cut: *cut, Mode: *mode,
-		},
+		Servers:   *servers,
+		Duration:  *duration,
+		Round:     *round,
+		Liveness:  *liveness,
+		Nemesis:   *nemesis,
 		Clients:   *clients,
 		Snapshots: *snapshots,
 		OnReport:  func(r ChaosReport) { r.Print(stdout) },

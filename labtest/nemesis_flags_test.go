@@ -1,0 +1,41 @@
+package labtest_test
+
+import (
+	"flag"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"distlab/labtest"
+)
+
+func TestNemesisFlagsFillTheConfigWithTheNemesisDefaults(t *testing.T) {
+	fs := flag.NewFlagSet("chaos", flag.ContinueOnError)
+	cfg := labtest.NemesisFlags(fs)
+	require.NoError(t, fs.Parse([]string{"-crash", "5", "-interval", "200ms"}))
+	require.Equal(t, labtest.NemesisConfig{Interval: 200 * time.Millisecond,
+		Partition: 3, Crash: 5, Restart: 2, Disconnect: 1, Cut: 1, Mode: 1}, *cfg)
+	require.NoError(t, cfg.Validate())
+}
+
+func TestNemesisFlagsRefuseNegativeRatesAndNoFaultsAtAll(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-cut", "-1"}, "-cut -1: a rate cannot be negative"},
+		{[]string{"-interval", "-1s"}, "-interval -1s"},
+		{[]string{"-partition", "0", "-crash", "0", "-restart", "0", "-disconnect", "0", "-cut", "0", "-mode", "0"},
+			"every fault rate is 0"},
+	} {
+		fs := flag.NewFlagSet("chaos", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		cfg := labtest.NemesisFlags(fs)
+		require.NoError(t, fs.Parse(tc.args))
+		err := cfg.Validate()
+		require.Error(t, err, "%v", tc.args)
+		require.Contains(t, err.Error(), tc.want)
+	}
+}
