@@ -297,12 +297,16 @@ func TestInstalledSnapshotBringsLaggingReplicaUpToDate(t *testing.T) {
 			require.NoError(t, err)
 		}
 		require.Zero(t, rs[2].sm.get("x"))
-		// The leader sends its latest snapshot instead of the entries.
+		// The leader sends its latest snapshot instead of the entries. Its
+		// index and its bytes are read together, once the leader has
+		// settled: a snapshot taken between two separate reads would pair
+		// one snapshot's index with another's contents.
+		synctest.Wait()
 		rs[0].log.g.mu.Lock()
-		leaderSnap := rs[0].log.snapIndex
+		leaderSnap, leaderSnapshot := rs[0].log.snapIndex, rs[0].ps.ReadSnapshot()
 		rs[0].log.g.mu.Unlock()
 		require.Positive(t, leaderSnap, "the leader never snapshotted")
-		rs[2].log.installSnapshot(leaderSnap, rs[0].ps.ReadSnapshot())
+		rs[2].log.installSnapshot(leaderSnap, leaderSnapshot)
 		rs[2].log.setPaused(false)
 		synctest.Wait()
 		waitApplied(t, rs, g.lastIndex())
