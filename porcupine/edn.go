@@ -1,7 +1,6 @@
 package porcupine
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,30 +12,15 @@ const ednExample = `{:process 0, :type :invoke, :f :get, :key "6", :value nil}`
 // parseEDN reads an EDN key/value log: one map per line with :process,
 // :type, :f, :key and :value. See ReadHistory for the mapping.
 func parseEDN(file string, data []byte) (*History, error) {
-	b := newHistoryBuilder(file, "kv")
-	lineNo := 0
-	for rest := data; len(rest) > 0; {
-		var raw []byte
-		raw, rest, _ = bytes.Cut(rest, []byte{'\n'})
-		lineNo++
-		line := strings.ToValidUTF8(strings.TrimRight(string(raw), "\r"), "\uFFFD")
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
+	return parseLines(file, "kv", data, func(lineNo int, line string) (importedEvent, bool, error) {
 		r := ednReader{file: file, lineNo: lineNo, line: line}
 		m, err := r.readLine()
 		if err != nil {
-			return nil, err
+			return importedEvent{}, false, err
 		}
 		e, err := r.event(m)
-		if err != nil {
-			return nil, err
-		}
-		if err := b.add(e); err != nil {
-			return nil, err
-		}
-	}
-	return b.finish(lineNo), nil
+		return e, err == nil, err
+	})
 }
 
 // ednKeyword is an EDN keyword without its colon.

@@ -1,7 +1,6 @@
 package porcupine
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -15,31 +14,16 @@ const jepsenExample = "INFO  jepsen.util - 3\t:invoke\t:cas\t[1 4]"
 // VALUE" after an optional "... jepsen.util - " logger prefix, fields
 // separated by tabs or spaces. See ReadHistory for the mapping.
 func parseJepsen(file string, data []byte) (*History, error) {
-	b := newHistoryBuilder(file, "etcd")
-	lineNo := 0
-	for rest := data; len(rest) > 0; {
-		var raw []byte
-		raw, rest, _ = bytes.Cut(rest, []byte{'\n'})
-		lineNo++
-		line := strings.ToValidUTF8(strings.TrimRight(string(raw), "\r"), "\uFFFD")
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
+	return parseLines(file, "etcd", data, func(lineNo int, line string) (importedEvent, bool, error) {
 		start := 0
 		if i := strings.Index(line, "jepsen.util - "); i >= 0 {
 			start = i + len("jepsen.util - ")
 		} else if strings.Contains(line, "jepsen.") {
-			continue // another logger's line
+			return importedEvent{}, false, nil // another logger's line
 		}
 		e, err := parseJepsenEvent(file, lineNo, line, start)
-		if err != nil {
-			return nil, err
-		}
-		if err := b.add(e); err != nil {
-			return nil, err
-		}
-	}
-	return b.finish(lineNo), nil
+		return e, err == nil, err
+	})
 }
 
 // field is one whitespace-separated field of a line and its byte offset.
