@@ -3,26 +3,20 @@ package main
 import (
 	"fmt"
 	"io"
-	"sort"
 
 	"distlab/raft/rafttest"
 )
 
-// A chaosTarget is a service that "distlab chaos" can run under random
-// faults. Each lab adds its own with registerChaos in an init function of a
-// file cmd/distlab/chaos_<lab>.go.
-type chaosTarget struct {
-	summary string
-	run     func(args []string, stdout, stderr io.Writer) int
-}
-
-var chaosTargets = map[string]chaosTarget{}
+// chaosTargets are the services that "distlab chaos" can run under random
+// faults, each a command of its own. Each lab adds its own with
+// registerChaos in an init function of a file cmd/distlab/chaos_<lab>.go.
+var chaosTargets = map[string]*command{}
 
 func registerChaos(name, summary string, run func(args []string, stdout, stderr io.Writer) int) {
 	if _, dup := chaosTargets[name]; dup {
 		panic("distlab: chaos target registered twice: " + name)
 	}
-	chaosTargets[name] = chaosTarget{summary: summary, run: run}
+	chaosTargets[name] = &command{name: name, summary: summary, run: run}
 }
 
 func init() {
@@ -57,14 +51,7 @@ func chaosUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: distlab chaos <target> [flags]")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Targets:")
-	names := make([]string, 0, len(chaosTargets))
-	for n := range chaosTargets {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, chaosTargets[n].summary)
-	}
+	listCommands(w, chaosTargets)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, `Run "distlab chaos <target> -h" for its flags.`)
 }

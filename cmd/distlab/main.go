@@ -69,14 +69,19 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: distlab <command> [flags] [arguments]")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
+	listCommands(w, commands)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, `Run "distlab help <command>" or "distlab <command> -h" for its flags.`)
+}
+
+// listCommands prints one line per command, by name, with its summary.
+func listCommands(w io.Writer, cmds map[string]*command) {
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, `Run "distlab help <command>" or "distlab <command> -h" for its flags.`)
 }

@@ -39,3 +39,13 @@ func TestHelpOfAnUnknownCommandSaysSo(t *testing.T) {
 	require.Equal(t, 2, run([]string{"help", "frobnicate"}, &out, &errb))
 	require.Contains(t, errb.String(), `unknown command "frobnicate"`)
 }
+
+func TestChaosListsItsTargetsAndNamesAnUnknownOne(t *testing.T) {
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, run([]string{"chaos", "-h"}, &out, &errb))
+	require.Contains(t, out.String(), "\n  raft ")
+	require.Contains(t, out.String(), "\n  kvraft ")
+	out.Reset()
+	require.Equal(t, 2, run([]string{"chaos", "nope"}, &out, &errb))
+	require.Contains(t, errb.String(), `unknown target "nope"`)
+}
