@@ -16,6 +16,7 @@ const (
 	HistoryFile     = "history.json"  // the clients' history, in porcupine's JSON history format
 	HistoryHTMLFile = "history.html"  // its visualisation, faults drawn on the timeline
 	LogFile         = "peers.log"     // the per-peer log (with DISTLAB_LOG=1)
+	ReportFile      = "report.html"   // the run report (see distlab/labtest/report), its data in report.json
 )
 
 // writeArtifacts writes the failure artefacts of the test to a new folder
@@ -49,6 +50,9 @@ func (w *World) writeArtifacts() (string, error) {
 		if err := os.WriteFile(filepath.Join(dir, LogFile), w.logs.Bytes(), 0o644); err != nil {
 			return dir, fmt.Errorf("writing the log: %w", err)
 		}
+	}
+	if _, err := w.WriteReport(dir); err != nil {
+		return dir, fmt.Errorf("writing the run report: %w", err)
 	}
 	return dir, nil
 }

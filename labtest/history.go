@@ -183,18 +183,42 @@ func (w *World) annotations() []porcupine.Annotation {
 	return out
 }
 
-// writeHistoryArtifacts writes history.json and, when a model is known
-// (Check or SetModel), history.html to dir.
-func (w *World) writeHistoryArtifacts(dir string) error {
+// checkedHistory returns the test's history (nil if it recorded none), its
+// operations, and its model and check result when a model is known (Check
+// or SetModel). A history with a model that was not checked yet (the test
+// failed before Check) is checked now, once.
+func (w *World) checkedHistory() (*History, []porcupine.Operation, *porcupine.Model, *porcupine.LinearizationInfo) {
 	w.mu.Lock()
 	h := w.history
 	w.mu.Unlock()
 	if h == nil {
-		return nil
+		return nil, nil, nil, nil
 	}
 	ops := h.Operations()
 	h.mu.Lock()
-	name, model, info := h.modelName, h.model, h.info
+	model, info := h.model, h.info
+	h.mu.Unlock()
+	if model != nil && info == nil {
+		var li porcupine.LinearizationInfo
+		var res porcupine.CheckResult
+		w.outside.do(func() { res, li = porcupine.CheckOperationsVerbose(*model, ops, DefaultCheckTimeout) })
+		info = &li
+		h.mu.Lock()
+		h.result, h.info = res, info
+		h.mu.Unlock()
+	}
+	return h, ops, model, info
+}
+
+// writeHistoryArtifacts writes history.json and, when a model is known
+// (Check or SetModel), history.html to dir.
+func (w *World) writeHistoryArtifacts(dir string) error {
+	h, ops, model, info := w.checkedHistory()
+	if h == nil {
+		return nil
+	}
+	h.mu.Lock()
+	name := h.modelName
 	h.mu.Unlock()
 	notes := w.annotations()
 	ph, err := porcupine.NewHistory(name, ops, notes)
@@ -211,12 +235,6 @@ func (w *World) writeHistoryArtifacts(dir string) error {
 	}
 	if model == nil {
 		return nil
-	}
-	if info == nil {
-		// SetModel, but the test failed before Check: check now, to draw.
-		var li porcupine.LinearizationInfo
-		w.outside.do(func() { _, li = porcupine.CheckOperationsVerbose(*model, ops, DefaultCheckTimeout) })
-		info = &li
 	}
 	page, err := renderHistory(w, *model, *info, notes)
 	if err != nil {

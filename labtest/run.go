@@ -3,6 +3,7 @@ package labtest
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -140,8 +141,14 @@ func (w *World) report(t *testing.T, rpcs int, bytes int64, log bool) []string {
 		if err != nil {
 			lines = append(lines, fmt.Sprintf("distlab: could not write the failure artefacts: %v", err))
 		} else {
-			lines = append(lines, "distlab: artifacts="+dir, "distlab: replay: "+replayCommand(dir, w.pkg, w.test))
+			lines = append(lines, "distlab: artifacts="+dir, "distlab: report: "+filepath.Join(dir, ReportFile),
+				"distlab: replay: "+replayCommand(dir, w.pkg, w.test))
 		}
+	}
+	if page, err := w.writeRequestedReport(); err != nil {
+		lines = append(lines, fmt.Sprintf("distlab: could not write the run report: %v", err))
+	} else if page != "" && !t.Failed() {
+		lines = append(lines, "distlab: report: "+page)
 	}
 	if log {
 		for _, l := range lines {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"distlab/labrpc"
+	"distlab/labtest/report"
 )
 
 // A World is everything one test shares: the simulated network, the seed and
@@ -33,6 +34,7 @@ type World struct {
 	outside   *outside // runs functions outside the bubble; nil in real time
 	replay    *Schedule
 	logs      *ring // captured per-peer log, or nil
+	rec       *report.Recorder
 	watch     *watchdog
 	before    map[uint64]bool // in real time: the goroutines running before the test
 	runner    uint64          // in real time: the goroutine that runs the body
@@ -147,6 +149,9 @@ func (w *World) bind(t *testing.T) {
 	w.start = time.Now()
 	w.net = labrpc.MakeNetwork()
 	w.net.SetSeed(w.seed)
+	if err := w.startRecorder(); err != nil {
+		t.Fatalf("labtest: %v", err)
+	}
 	worlds.Store(t, w)
 }
 

@@ -3,9 +3,10 @@ package raft
 // PeerState is a copy of a peer's internal state, for checkers and
 // debuggers (distlab's invariant checker reads it); see Inspect.
 type PeerState struct {
-	Term        int  // currentTerm
-	VotedFor    int  // -1 if none
-	Leader      bool // whether the peer leads in Term
+	Term        int    // currentTerm
+	VotedFor    int    // -1 if none
+	Leader      bool   // whether the peer leads in Term
+	Role        string // "follower", "candidate" or "leader"
 	CommitIndex int
 	LastApplied int // the last index handed to the applier
 	// The snapshot covers the log through SnapshotIndex, whose term is
@@ -27,6 +28,7 @@ func (rf *Raft) Inspect() PeerState {
 		Term:          rf.currentTerm,
 		VotedFor:      rf.votedFor,
 		Leader:        rf.role == leader,
+		Role:          rf.role.String(),
 		CommitIndex:   rf.commitIndex,
 		LastApplied:   rf.lastApplied,
 		SnapshotIndex: rf.log.base(),

@@ -166,9 +166,11 @@ func (h *Cluster) failf(format string, args ...interface{}) {
 }
 
 func (h *Cluster) failLocked(format string, args ...interface{}) {
+	text := fmt.Sprintf(format, args...)
 	if len(h.failures) < maxFailures {
-		h.failures = append(h.failures, fmt.Sprintf(format, args...))
+		h.failures = append(h.failures, text)
 	}
+	h.w.Recorder().Violation("", text)
 	h.markViolated()
 }
 

@@ -30,6 +30,7 @@ func ChaosCommand(args []string, stdout, stderr io.Writer) int {
 	nemesis := labtest.NemesisFlags(fs)
 	clients := fs.Int("clients", 3, "number of goroutines submitting commands")
 	snapshots := fs.Bool("snapshots", true, "make the services snapshot every 10 commands")
+	reportDir := fs.String("report", "", "write the run report (report.html, report.json, with the per-peer log) into this folder, also when the run passes")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: distlab chaos raft [flags]\n\n")
 		fmt.Fprintf(stderr, "Runs a Raft cluster under random partitions, crashes, restarts and network faults in\n")
@@ -60,6 +61,11 @@ func ChaosCommand(args []string, stdout, stderr io.Writer) int {
 	if err := nemesis.Validate(); err != nil {
 		fmt.Fprintf(stderr, "distlab chaos raft: %v\n", err)
 		return 2
+	}
+	if *reportDir != "" {
+		// The child process that runs the cluster writes it.
+		os.Setenv(labtest.EnvReport, *reportDir)
+		os.Setenv(labtest.EnvLog, "1")
 	}
 	if *seed != 0 {
 		// The child process that runs the cluster inherits it.

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"distlab/labtest/report"
 	"distlab/raft"
 )
 
@@ -123,13 +124,17 @@ func (v *invariants) violations() []string {
 }
 
 func (v *invariants) report(format string, args ...interface{}) {
+	text := fmt.Sprintf(format, args...)
 	if len(v.found) < maxFailures {
-		v.found = append(v.found, fmt.Sprintf(format, args...))
+		v.found = append(v.found, text)
+	}
+	if v.h != nil {
+		v.h.w.Recorder().Violation("", text)
 	}
 	v.onViolation()
 }
 
-func view(id int, rf *raft.Raft) peerView {
+func view(id int, rf *raft.Raft) (peerView, raft.PeerState) {
 	st := rf.Inspect()
 	return peerView{
 		rf:          rf,
@@ -138,16 +143,24 @@ func view(id int, rf *raft.Raft) peerView {
 		isLeader:    st.Leader,
 		commitIndex: st.CommitIndex,
 		log:         viewLog{start: st.SnapshotIndex, entries: st.Log},
-	}
+	}, st
 }
 
-// poll takes a look at every live peer and checks the invariants.
+// poll takes a look at every live peer, records its state in the run
+// report, and checks the invariants.
 func (v *invariants) poll() {
 	var views []peerView
+	rec := v.h.w.Recorder()
 	for i := 0; i < v.h.n; i++ {
-		if rf := v.h.Raft(i); rf != nil {
-			views = append(views, view(i, rf))
+		name := v.h.c.ServerName(i)
+		rf := v.h.Raft(i)
+		if rf == nil {
+			rec.Down(name)
+			continue
 		}
+		pv, st := view(i, rf)
+		views = append(views, pv)
+		rec.State(name, report.State{Role: st.Role, Term: st.Term, Commit: st.CommitIndex, Applied: st.LastApplied})
 	}
 	v.check(views)
 }

@@ -1,0 +1,214 @@
+package labtest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"distlab/labtest/report"
+	"distlab/porcupine"
+)
+
+// EnvTrace sets the run report's message ring: "0" (or "off") records no
+// messages, a number keeps the last that many (default
+// report.DefaultRing).
+const EnvTrace = "DISTLAB_TRACE"
+
+// EnvReport names a folder where every test, passing or failing, writes
+// its run report: DIR/<test>/report.html, or DIR/report.html for a body
+// run by Main (a command's one run). Failing tests write theirs into their
+// artefacts as well.
+const EnvReport = "DISTLAB_REPORT"
+
+// startRecorder makes the test's recorder and installs it as the network's
+// observer (unless DISTLAB_TRACE=0). It runs in bind, on the test's clock.
+func (w *World) startRecorder() error {
+	ring, on := report.DefaultRing, true
+	switch s := strings.TrimSpace(os.Getenv(EnvTrace)); s {
+	case "":
+	case "0", "off":
+		on = false
+	default:
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return fmt.Errorf("%s=%q: want a number of messages to keep, or 0 for none", EnvTrace, s)
+		}
+		ring = n
+	}
+	w.rec = report.NewRecorder(w.start, ring)
+	if on {
+		w.net.SetObserver(w.rec.Observe)
+	}
+	return nil
+}
+
+// Recorder returns the test's run recorder, for a lab's hooks: peer states
+// (Recorder.State, e.g. from raft's Inspect) and the violations its
+// checkers find (Recorder.Violation). The harness feeds it the messages,
+// and adds the faults, the history and the log when it writes the report.
+// A test that installs its own observer on Network replaces the
+// recorder's, and its report then shows no messages.
+func (w *World) Recorder() *report.Recorder { return w.rec }
+
+// WriteReport writes the run report (report.json and report.html, see
+// distlab/labtest/report) of the test so far into dir, and returns the
+// page's path. The harness calls it for a failing test (into its
+// artefacts) and under DISTLAB_REPORT; a command may call it for a passing
+// run.
+func (w *World) WriteReport(dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("making the report folder: %w", err)
+	}
+	d, err := w.reportDocument()
+	if err != nil {
+		return "", err
+	}
+	return report.Write(dir, d)
+}
+
+// writeRequestedReport writes the report under DISTLAB_REPORT, if set, and
+// returns the page's path ("" if not asked).
+func (w *World) writeRequestedReport() (string, error) {
+	root := os.Getenv(EnvReport)
+	if root == "" {
+		return "", nil
+	}
+	if mainArgs != nil {
+		return w.WriteReport(root)
+	}
+	return w.WriteReport(filepath.Join(root, safeName(w.test)))
+}
+
+// reportDocument gathers the run: lanes, the recorder's messages, states
+// and violations, the schedule's faults (as the history view draws them),
+// the checked history and the captured log.
+func (w *World) reportDocument() (*report.Document, error) {
+	w.mu.Lock()
+	end := w.virtual
+	if !w.ended {
+		end = w.Now()
+	}
+	d := &report.Document{Version: report.Version, Test: w.test, Package: w.pkg, Seed: w.seed,
+		Failed: w.t != nil && w.t.Failed(), End: end.Nanoseconds()}
+	if mainArgs != nil {
+		d.Command, d.Package = mainArgs, ""
+	}
+	for _, c := range w.clusters {
+		for i := 0; i < w.sizes[c]; i++ {
+			d.Lanes = append(d.Lanes, report.Lane{Name: serverName(c, i), Cluster: c})
+		}
+	}
+	for i := 0; i < w.nclients; i++ {
+		d.Lanes = append(d.Lanes, report.Lane{Name: fmt.Sprintf("client-%d", i), Client: true})
+	}
+	first := ""
+	if len(w.clusters) > 0 {
+		first = w.clusters[0]
+	}
+	w.mu.Unlock()
+
+	w.rec.Fill(d, endOwnerName)
+	for _, a := range w.annotations() {
+		f := report.Fault{Lane: a.Tag, Start: a.Start, End: max(a.End, a.Start), Text: a.Description,
+			Details: a.Details, Colour: a.BackgroundColor}
+		d.Faults = append(d.Faults, f)
+	}
+	if err := w.reportHistory(d); err != nil {
+		return nil, err
+	}
+	if w.logs != nil {
+		lanes := map[string]int{}
+		for i, l := range d.Lanes {
+			lanes[l.Name] = i
+		}
+		d.Logs = report.ParseLog(w.logs.Bytes(), func(id int) int {
+			if i, ok := lanes[serverName(first, id)]; ok {
+				return i
+			}
+			return -1
+		})
+	} else {
+		d.LogsNote = "no per-peer log: run with " + EnvLog + "=1 to keep it"
+	}
+	return d, nil
+}
+
+// endOwnerName names the node that owns an end made by the harness: its name
+// is "<from>><to>@<incarnation>".
+func endOwnerName(end any) string {
+	s, ok := end.(string)
+	if !ok {
+		return ""
+	}
+	from, _, _ := strings.Cut(s, ">")
+	return from
+}
+
+// reportHistory adds the history, with porcupine's verdict, its
+// linearization and the first operation that cannot be linearized; a
+// non-linearizable history is also a violation at that operation's return.
+func (w *World) reportHistory(d *report.Document) error {
+	h, ops, model, info := w.checkedHistory()
+	if h == nil {
+		return nil
+	}
+	h.mu.Lock()
+	hd := &report.History{Model: h.modelName, Bad: -1}
+	result := h.result
+	h.mu.Unlock()
+	describe := func(op porcupine.Operation) string { return fmt.Sprintf("%v → %v", op.Input, op.Output) }
+	if model != nil && model.DescribeOperation != nil {
+		describe = func(op porcupine.Operation) string { return model.DescribeOperation(op.Input, op.Output) }
+	}
+	type key struct {
+		client int
+		call   int64
+	}
+	index := map[key]int{}
+	for i, op := range ops {
+		ret := op.Return
+		if ret == porcupine.NoReturn {
+			ret = -1
+		}
+		index[key{op.ClientId, op.Call}] = i
+		hd.Ops = append(hd.Ops, report.Op{Client: op.ClientId, Call: op.Call, Return: ret, Lin: -1})
+	}
+	if model != nil && info != nil {
+		ex, err := porcupine.Explain(*model, *info)
+		if err != nil {
+			return fmt.Errorf("explaining the history: %w", err)
+		}
+		hd.Verdict = "ok"
+		if result == porcupine.Unknown {
+			hd.Verdict = "unknown"
+		}
+		for _, p := range ex.Partitions {
+			for k, st := range p.Steps {
+				op := p.Operations[st.Op]
+				if i, ok := index[key{op.ClientId, op.Call}]; ok {
+					hd.Ops[i].Lin = k
+				}
+			}
+			if p.CannotFollow < 0 {
+				continue
+			}
+			hd.Verdict = "illegal"
+			op := p.Operations[p.CannotFollow]
+			if i, ok := index[key{op.ClientId, op.Call}]; ok && (hd.Bad < 0 || op.Return < hd.Ops[hd.Bad].Return) {
+				hd.Bad = i
+			}
+		}
+	}
+	for i, op := range ops {
+		hd.Ops[i].Desc = describe(op)
+	}
+	if hd.Bad >= 0 {
+		o := hd.Ops[hd.Bad]
+		d.Violations = append(d.Violations, report.Violation{At: o.Return, Lane: -1,
+			Text: fmt.Sprintf("linearizability: client %d's %s cannot follow the longest linearization", o.Client, o.Desc)})
+	}
+	d.History = hd
+	return nil
+}
