@@ -177,8 +177,14 @@ func Load(path string) (*Document, error) {
 
 // Parse decodes and checks a document; see Load.
 func Parse(b []byte) (*Document, error) {
-	var d Document
-	if err := json.Unmarshal(b, &d); err != nil {
+	// Messages are decoded one by one, so that a bad one is named by its
+	// index.
+	type plain Document
+	var raw struct {
+		plain
+		Messages []json.RawMessage `json:"messages"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
 		var syn *json.SyntaxError
 		var typ *json.UnmarshalTypeError
 		switch {
@@ -193,6 +199,13 @@ func Parse(b []byte) (*Document, error) {
 			return nil, fmt.Errorf("line %d, column %d: field %s: %v", line, col, typ.Field, err)
 		}
 		return nil, fmt.Errorf("not a run report document: %w", err)
+	}
+	d := Document(raw.plain)
+	d.Messages = make([]Message, len(raw.Messages))
+	for i, m := range raw.Messages {
+		if err := d.Messages[i].UnmarshalJSON(m); err != nil {
+			return nil, fmt.Errorf("messages[%d] (%s): %w", i, m, err)
+		}
 	}
 	if err := d.check(); err != nil {
 		return nil, err

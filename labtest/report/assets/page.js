@@ -274,6 +274,7 @@
   logs.forEach((l) => { if (!logCols.has(l.lane)) logCols.set(l.lane, []); });
   const colLanes = [...logCols.keys()].sort((a, b) => a - b);
   logs.forEach((l, i) => logCols.get(l.lane).push(i));
+  for (const list of logCols.values()) list.sort((a, b) => logs[a].at - logs[b].at || a - b);
   $("logcols").innerHTML = colLanes.map((ln) =>
     `<div class="logcol" data-lane="${esc(ln < 0 ? "other" : D.lanes[ln].name)}"><h4>${esc(ln < 0 ? "other" : D.lanes[ln].name)}</h4><div class="lines"></div></div>`).join("");
   $("lognote").textContent = logs.length ? `${logs.length} lines; the columns show the lines in the time window above` : (D.logs_note || "no log lines were recorded");
