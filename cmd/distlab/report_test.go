@@ -17,7 +17,7 @@ func smallReport(t *testing.T) string {
 	d := &report.Document{Version: report.Version, Test: "TestSmall", End: 1e9,
 		Lanes:   []report.Lane{{Name: "server-0"}, {Name: "server-1"}},
 		Methods: []string{"Raft.AppendEntries"}, Fates: []string{"delivered"},
-		Messages: []report.Message{{Call: 1, From: 0, To: 1, Sent: 10, Arrived: 20}, {Call: 1, Kind: 1, From: 1, To: 0, Sent: 20, Arrived: 30}},
+		Messages:      []report.Message{{Call: 1, From: 0, To: 1, Sent: 10, Arrived: 20}, {Call: 1, Kind: 1, From: 1, To: 0, Sent: 20, Arrived: 30}},
 		MessagesTotal: 2, MessagesKept: 2}
 	_, err := report.Write(dir, d)
 	require.NoError(t, err)
