@@ -1,0 +1,101 @@
+package rafttest
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"distlab/internal/browsertest"
+	"distlab/labtest"
+	"distlab/labtest/report"
+)
+
+// runAsTest runs body with labtest.Run as a test of its own, from a
+// benchmark (Run needs a *testing.T), and reports whether it passed.
+func runAsTest(name string, body func(t *testing.T)) bool {
+	return testing.RunTests(func(pat, str string) (bool, error) { return true, nil },
+		[]testing.InternalTest{{Name: name, F: func(t *testing.T) { labtest.Run(t, body) }}})
+}
+
+// BenchmarkChaosRecording runs the same 30-virtual-second raft chaos run
+// (one seed) without and with the run recorder, alternately, and reports
+// the wall time of each and their ratio: what recording every message
+// costs.
+func BenchmarkChaosRecording(b *testing.B) {
+	b.Setenv(labtest.EnvSeed, "1")
+	cfg := ChaosConfig{Duration: 30 * time.Second}
+	var off, on time.Duration
+	for b.Loop() {
+		for _, trace := range []string{"0", ""} {
+			os.Setenv(labtest.EnvTrace, trace)
+			start := time.Now()
+			if !runAsTest("ChaosRecording", func(t *testing.T) { Chaos(t, cfg) }) {
+				b.Fatal("the chaos run failed")
+			}
+			if trace == "0" {
+				off += time.Since(start)
+			} else {
+				on += time.Since(start)
+			}
+		}
+	}
+	os.Unsetenv(labtest.EnvTrace)
+	b.ReportMetric(float64(off.Milliseconds())/float64(b.N), "ms/run-unrecorded")
+	b.ReportMetric(float64(on.Milliseconds())/float64(b.N), "ms/run-recorded")
+	b.ReportMetric(float64(on)/float64(off), "recorded/unrecorded")
+}
+
+// BenchmarkTenMinuteChaosReport writes the run report of a 10-virtual-
+// minute raft chaos run (with the per-peer log, as "distlab chaos raft
+// -report" does) and measures, in headless Chromium, how long the page
+// takes to first render (data-render-ms: from the script's start to the
+// first drawn view, parsing the data included) and how long Chromium takes
+// to load it and dump the DOM, with the files' sizes.
+func BenchmarkTenMinuteChaosReport(b *testing.B) {
+	chromium := browsertest.Chromium(b)
+	dir := browsertest.ArtifactDir(b, "report-10min")
+	b.Setenv(labtest.EnvSeed, "1")
+	b.Setenv(labtest.EnvLog, "1")
+	b.Setenv("DISTLAB_VERBOSE", "")
+	var kept, total int
+	if !runAsTest("TenMinuteChaos", func(t *testing.T) {
+		Chaos(t, ChaosConfig{Duration: 10 * time.Minute})
+		if _, err := labtest.WorldOf(t).WriteReport(dir); err != nil {
+			t.Fatal(err)
+		}
+		total, kept = labtest.WorldOf(t).Recorder().Counts()
+	}) {
+		b.Fatal("the chaos run failed")
+	}
+	page := filepath.Join(dir, report.HTMLFile)
+	renderMs := regexp.MustCompile(`data-render-ms="(\d+)"`)
+	var render, load float64
+	for b.Loop() {
+		start := time.Now()
+		out, _ := browsertest.Run(b, chromium, "--dump-dom", "file://"+page)
+		load += float64(time.Since(start).Milliseconds())
+		m := renderMs.FindSubmatch(out)
+		if m == nil {
+			b.Fatal("the page did not render (no data-render-ms)")
+		}
+		ms, _ := strconv.Atoi(string(m[1]))
+		render += float64(ms)
+	}
+	size := func(name string) float64 {
+		st, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return float64(st.Size()) / (1 << 20)
+	}
+	b.ReportMetric(render/float64(b.N), "render-ms")
+	b.ReportMetric(load/float64(b.N), "chromium-load-ms")
+	b.ReportMetric(size(report.HTMLFile), "html-MiB")
+	b.ReportMetric(size(report.JSONFile), "json-MiB")
+	b.ReportMetric(float64(kept), "messages-kept")
+	b.ReportMetric(float64(total), "messages-total")
+	b.Logf("page: %s", page)
+}
