@@ -6,6 +6,7 @@ import (
 
 	"distlab/labrpc"
 	"distlab/labtest"
+	"distlab/labtest/report"
 	"distlab/persister"
 	"distlab/porcupine/models"
 )
@@ -35,6 +36,10 @@ func newCluster(t *testing.T, n int, unreliable bool, maxraftstate int) *cluster
 		h: w.History(), maxraftstate: maxraftstate}
 	c.Reliable(!unreliable)
 	c.h.SetModel("kv", models.KvModel)
+	c.RecordStates(0, func(_ int, kv *KVServer) report.State {
+		st := kv.rf.Inspect()
+		return report.State{Role: st.Role, Term: st.Term, Commit: st.CommitIndex, Applied: st.LastApplied}
+	})
 	return c
 }
 

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"distlab/labtest/report"
 	"distlab/porcupine"
@@ -211,4 +212,42 @@ func (w *World) reportHistory(d *report.Document) error {
 	}
 	d.History = hd
 	return nil
+}
+
+// RecordStates is a lab's peer-state hook for the run report: every
+// interval of the test's clock (25 ms if 0) it asks state for the state of
+// each running server (e.g. from raft's Inspect) and records it; a crashed
+// server is recorded as down. Only changes are kept. It runs on a
+// goroutine of its own until the test ends; state must not block.
+func (c *Cluster[S]) RecordStates(interval time.Duration, state func(i int, s S) report.State) {
+	if interval <= 0 {
+		interval = 25 * time.Millisecond
+	}
+	quit, done := make(chan struct{}), make(chan struct{})
+	rec := c.w.Recorder()
+	go func() {
+		defer close(done)
+		tk := time.NewTicker(interval)
+		defer tk.Stop()
+		for {
+			for i := 0; i < c.n; i++ {
+				if s, ok := c.Server(i); ok {
+					rec.State(serverName(c.name, i), state(i, s))
+				} else {
+					rec.Down(serverName(c.name, i))
+				}
+			}
+			select {
+			case <-quit:
+				return
+			case <-tk.C:
+			}
+		}
+	}()
+	// Cleanups run last-registered first: this one before the cluster's,
+	// which kills the servers.
+	c.t.Cleanup(func() {
+		close(quit)
+		<-done
+	})
 }

@@ -1,10 +1,12 @@
 package labtest_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -149,4 +151,40 @@ func TestRecordingCanBeTurnedOffOrBounded(t *testing.T) {
 	out, code := runChild(t, "Pass", labtest.EnvTrace+"=lots")
 	require.Equal(t, 1, code, out)
 	require.Contains(t, out, `DISTLAB_TRACE="lots": want a number of messages to keep, or 0 for none`)
+}
+
+func TestRecordStatesRecordsEachServersStateAndCrashes(t *testing.T) {
+	dir := t.TempDir()
+	labtest.Run(t, func(t *testing.T) {
+		c := labtest.NewCluster(t, 3, startBeat(100*time.Millisecond))
+		incarnation := map[*Beat]int{}
+		c.RecordStates(50*time.Millisecond, func(i int, b *Beat) report.State {
+			if _, ok := incarnation[b]; !ok {
+				incarnation[b] = len(incarnation)
+			}
+			return report.State{Role: "beating", Term: incarnation[b]}
+		})
+		time.Sleep(time.Second)
+		c.Crash(1)
+		time.Sleep(time.Second)
+		c.Restart(1)
+		time.Sleep(time.Second)
+		_, err := labtest.WorldOf(t).WriteReport(dir)
+		require.NoError(t, err)
+	})
+	d, err := report.Load(filepath.Join(dir, report.JSONFile))
+	require.NoError(t, err)
+	var s1 []string
+	var at []time.Duration
+	for _, s := range d.States {
+		if d.Lanes[s.Lane].Name == "server-1" {
+			s1 = append(s1, fmt.Sprintf("%s %d", s.Role, s.Term))
+			at = append(at, time.Duration(s.At))
+		}
+	}
+	// Each change is seen at the first look after it (looks 50 ms apart).
+	require.Equal(t, []string{"beating 1", "down 0", "beating 3"}, s1)
+	require.Equal(t, time.Duration(0), at[0])
+	require.True(t, at[1] >= time.Second && at[1] <= 1100*time.Millisecond, "crash at 1 s seen at %v", at[1])
+	require.True(t, at[2] >= 2*time.Second && at[2] <= 2100*time.Millisecond, "restart at 2 s seen at %v", at[2])
 }
