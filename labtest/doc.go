@@ -190,13 +190,32 @@
 // When the test failed, Run writes a folder (under DISTLAB_ARTIFACTS, or
 // else a new folder in the system's temporary directory) holding
 // schedule.json, history.json and history.html when the test recorded a
-// history, and peers.log when DISTLAB_LOG=1, and logs two more lines:
+// history, peers.log when DISTLAB_LOG=1, and the run report
+// (report.html with its data in report.json), and logs three more lines:
 //
 //	distlab: artifacts=/tmp/distlab-TestX-123
+//	distlab: report: /tmp/distlab-TestX-123/report.html
 //	distlab: replay: DISTLAB_REPLAY=/tmp/distlab-TestX-123/schedule.json go test ./raft -run '^TestX$'
 //
 // "distlab replay DIR" runs that command many times and reports how often
 // the failure reproduces.
+//
+// # The run report
+//
+// Every test records a trace for its run report (distlab/labtest/report):
+// each message the network handles, with its fate and times (the last
+// 100,000; DISTLAB_TRACE=n keeps n, 0 none), the peers' states as a lab's
+// hook reports them, and the violations its checkers find. A failing test
+// writes the report into its artefacts, with the schedule's faults, the
+// checked history and the per-peer log; DISTLAB_REPORT=dir makes every
+// test write one. A lab reports its peers' states through World.Recorder
+// (rafttest's invariant checker does, at each look) or with
+// Cluster.RecordStates:
+//
+//	c.RecordStates(0, func(i int, kv *KVServer) report.State {
+//		st := kv.rf.Inspect()
+//		return report.State{Role: st.Role, Term: st.Term, Commit: st.CommitIndex, Applied: st.LastApplied}
+//	})
 //
 // # Logs
 //
@@ -223,6 +242,8 @@
 //	DISTLAB_REPLAY=path     replay a schedule.json (its seed, its nemesis events)
 //	DISTLAB_ARTIFACTS=dir   where failure artefacts go (default: a new temporary folder)
 //	DISTLAB_LOG=1           keep the per-peer log for the artefacts (peers.log)
+//	DISTLAB_REPORT=dir      every test writes its run report to dir/<test>/
+//	DISTLAB_TRACE=n         messages the run report keeps (default 100000; 0: none)
 //	DISTLAB_TIMEOUT=d       time limit of a test, on its clock (default 10m; 0: none)
 //	DISTLAB_VERBOSE=topics  print the per-peer log (lablog): 1, all, or VOTE,LEAD,...
 //

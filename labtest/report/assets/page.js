@@ -100,6 +100,14 @@
     marks.appendChild(el);
   });
 
+  // lastAtOrBefore returns the last index of the sorted list whose time
+  // (by at) is <= t, or -1.
+  function lastAtOrBefore(list, at, t) {
+    let lo = 0, hi = list.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (at(list[mid]) <= t) lo = mid + 1; else hi = mid; }
+    return lo - 1;
+  }
+
   function firstAtOrAfter(t) { // first message index with sent >= t
     let lo = 0, hi = msgs.length;
     while (lo < hi) { const mid = (lo + hi) >> 1; if (msgs[mid][5] < t) lo = mid + 1; else hi = mid; }
@@ -142,7 +150,7 @@
     });
     // States: a band at the top of the lane, from each state to the next.
     states.forEach((list, row) => {
-      for (let k = 0; k < list.length; k++) {
+      for (let k = Math.max(0, lastAtOrBefore(list, (s) => s.at, v0)); k < list.length && list[k].at <= v1; k++) {
         const s = list[k], s1 = k + 1 < list.length ? list[k + 1].at : end;
         if (s1 < v0 || s.at > v1 || s.role === "down") continue;
         const a = Math.max(0, x(s.at)), b = Math.min(W, x(s1));
@@ -286,9 +294,9 @@
     colLanes.forEach((ln, c) => {
       const box = $("logcols").children[c].querySelector(".lines");
       let h = "", n = 0, more = 0;
-      for (const i of logCols.get(ln)) {
-        const l = logs[i];
-        if (l.at < v0 || l.at > v1) continue;
+      const col = logCols.get(ln);
+      for (let k = lastAtOrBefore(col, (i) => logs[i].at, v0 - 1) + 1; k < col.length && logs[col[k]].at <= v1; k++) {
+        const i = col[k], l = logs[i];
         if (search && (l.text + " " + l.topic).toLowerCase().indexOf(search) < 0) continue;
         if (n >= perCol) { more++; continue; }
         n++;
