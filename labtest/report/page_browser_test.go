@@ -168,3 +168,26 @@ func TestClickingAnOperationHighlightsItsRPCs(t *testing.T) {
 		t.Errorf("the operation's RPCs are not highlighted: %s", regexp.MustCompile(`(?s)<aside id="detail">.*?</aside>`).FindString(dom))
 	}
 }
+
+func TestClickingAStateHighlightsWhatThePeerSentInThatTerm(t *testing.T) {
+	chromium := browsertest.Chromium(t)
+	d := knownRun()
+	page, err := Write(t.TempDir(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// server-0 leads term 1 from 50 ms to the end of the run.
+	dom, attrs := openPage(t, chromium, page, "#click=state:0.0")
+	if attrs["selected"] != "state:0" {
+		t.Fatalf("selection %q, want state:0", attrs["selected"])
+	}
+	sent := 0
+	for _, m := range d.Messages {
+		if m.From == 0 && m.Sent >= 50e6 {
+			sent++
+		}
+	}
+	if want := fmt.Sprintf(`<dd class="term-rpcs">50 ms – 2 s: %d messages sent, highlighted</dd>`, sent); !strings.Contains(dom, want) {
+		t.Errorf("the detail panel lacks %q", want)
+	}
+}

@@ -350,9 +350,16 @@
       h = `<h3>Violation ${s.i + 1} of ${violations.length}</h3><dl><dt>at</dt><dd>${dur(vl.at)}</dd>` +
         `<dt>peer</dt><dd>${vl.lane < 0 ? "—" : esc(D.lanes[vl.lane].name)}</dd><dt>what</dt><dd class="vtext">${esc(vl.text)}</dd></dl>`;
     } else if (s.kind === "state") {
-      const st = states[s.row][s.i];
+      // The messages the peer sent while in this role and term.
+      const list = states[s.row], st = list[s.i];
+      let a = s.i, b = s.i + 1;
+      while (a > 0 && list[a - 1].role === st.role && list[a - 1].term === st.term) a--;
+      while (b < list.length && list[b].role === st.role && list[b].term === st.term) b++;
+      const from = list[a].at, to = b < list.length ? list[b].at : end;
+      for (let k = firstAtOrAfter(from); k < msgs.length && msgs[k][5] < to; k++) if (msgs[k][2] === rows[s.row].lane) highlight.add(k);
       h = `<h3>State of ${esc(rows[s.row].name)}</h3><dl><dt>from</dt><dd>${dur(st.at)}</dd><dt>role</dt><dd>${esc(st.role)}</dd>` +
-        `<dt>term</dt><dd>${st.term}</dd><dt>commit</dt><dd>${st.commit}</dd><dt>applied</dt><dd>${st.applied}</dd>${st.note ? `<dt>note</dt><dd>${esc(st.note)}</dd>` : ""}</dl>`;
+        `<dt>term</dt><dd>${st.term}</dd><dt>commit</dt><dd>${st.commit}</dd><dt>applied</dt><dd>${st.applied}</dd>${st.note ? `<dt>note</dt><dd>${esc(st.note)}</dd>` : ""}` +
+        `<dt>in this term</dt><dd class="term-rpcs">${dur(from)} – ${dur(to)}: ${highlight.size} messages sent, highlighted</dd></dl>`;
     } else if (s.kind === "log") {
       const l = logs[s.i];
       h = `<h3>Log line</h3><dl><dt>at</dt><dd>${dur(l.at)}</dd><dt>peer</dt><dd>${l.lane < 0 ? "—" : esc(D.lanes[l.lane].name)}</dd><dt>topic</dt><dd>${esc(l.topic)}</dd><dt>text</dt><dd>${esc(l.text)}</dd></dl>`;
@@ -499,6 +506,7 @@
     const [kind, n] = acts.get("click").split(":");
     if (kind === "msg") { centre((msgs[n][5] + msgs[n][6]) / 2); drawNow(); clickMessage(Number(n)); }
     else if (kind === "op") select({ kind: "op", i: Number(n) });
+    else if (kind === "state") { const [row, k] = n.split("."); select({ kind: "state", row: Number(row), i: Number(k) }); }
     drawNow();
   }
   body.dataset.renderMs = Math.round(performance.now() - t0page);
