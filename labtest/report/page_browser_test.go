@@ -191,3 +191,40 @@ func TestClickingAStateHighlightsWhatThePeerSentInThatTerm(t *testing.T) {
 		t.Errorf("the detail panel lacks %q", want)
 	}
 }
+
+// TestPageOfAHundredThousandMessagesDrawsASampleAndSaysSo opens a run of
+// 100,000 messages: the whole run in view draws an even sample and says
+// so; zoomed into 100 ms, every message is drawn.
+func TestPageOfAHundredThousandMessagesDrawsASampleAndSaysSo(t *testing.T) {
+	chromium := browsertest.Chromium(t)
+	d := &Document{Version: Version, Test: "TestBig", End: 100e9,
+		Lanes:   []Lane{{Name: "server-0"}, {Name: "server-1"}, {Name: "server-2"}, {Name: "server-3"}, {Name: "server-4"}},
+		Methods: []string{"Raft.AppendEntries"}, Fates: []string{"delivered", "dropped"}}
+	const n = 100_000
+	for i := 0; i < n; i++ {
+		at := int64(i) * 1e6 // one a millisecond
+		d.Messages = append(d.Messages, Message{Call: int64(i/2 + 1), Kind: i % 2, From: i % 5, To: (i + 1) % 5, Sent: at, Arrived: at + 3e5, Bytes: 50, Fate: i % 7 % 2})
+	}
+	d.MessagesTotal, d.MessagesKept = n, n
+	dir := browsertest.ArtifactDir(t, "report-big")
+	page, err := Write(dir, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dom, attrs := openPage(t, chromium, page, "")
+	if attrs["shown"] != strconv.Itoa(n) || attrs["sampled"] != "1" {
+		t.Errorf("whole run: %s messages pass the filter, sampled=%s; want %d, sampled", attrs["shown"], attrs["sampled"], n)
+	}
+	drawn, _ := strconv.Atoi(attrs["drawn"])
+	if drawn < 5000 || drawn > 12000 {
+		t.Errorf("whole run: %d messages drawn, want an even sample of 5,000 to 12,000", drawn)
+	}
+	if !strings.Contains(dom, "of the 100000 messages in view (an even sample); zoom in to see every one") {
+		t.Error("the page does not say that it draws a sample")
+	}
+	_, attrs = openPage(t, chromium, page, "#window=50000000000,50100000000")
+	if attrs["sampled"] != "0" || attrs["drawn"] != attrs["inview"] {
+		t.Errorf("100 ms window: %s of %s messages drawn (sampled=%s), want all", attrs["drawn"], attrs["inview"], attrs["sampled"])
+	}
+	t.Logf("100,000 messages: first render in %s ms (in-page, machine loaded), page %s", attrs["render-ms"], page)
+}
