@@ -228,3 +228,22 @@ func TestPageOfAHundredThousandMessagesDrawsASampleAndSaysSo(t *testing.T) {
 	}
 	t.Logf("100,000 messages: first render in %s ms (in-page, machine loaded), page %s", attrs["render-ms"], page)
 }
+
+func TestClickingALogLineCentresTheAxisOnIt(t *testing.T) {
+	chromium := browsertest.Chromium(t)
+	d := knownRun()
+	page, err := Write(t.TempDir(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := len(d.Logs) - 1 // the VOTE line at 800 ms
+	_, attrs := openPage(t, chromium, page, fmt.Sprintf("#click=log:%d", k))
+	if attrs["selected"] != fmt.Sprintf("log:%d", k) {
+		t.Fatalf("selection %q, want log:%d", attrs["selected"], k)
+	}
+	v0, _ := strconv.ParseInt(attrs["v0"], 10, 64)
+	v1, _ := strconv.ParseInt(attrs["v1"], 10, 64)
+	if mid := (v0 + v1) / 2; mid < d.Logs[k].At-1e6 || mid > d.Logs[k].At+1e6 {
+		t.Errorf("the axis shows %d–%d ns, centred on %d, want centred on the line's %d", v0, v1, mid, d.Logs[k].At)
+	}
+}
