@@ -34,15 +34,16 @@
 //	  "fates": ["delivered", "dropped", "duplicated", "disabled", "no-server", "server-dead", "closed"],
 //	  "messages": [[7, 0, 0, 1, 0, 1200000, 1210000, 88, 0], ...],
 //	  "messages_total": 120000, "messages_kept": 100000,
-//	  "states": [{"lane": 0, "at": 250000000, "role": "leader", "term": 2, "commit": 0, "applied": 0}],
+//	  "states": [[0, 250000000, "leader", 2, 0, 0], ...],
 //	  "faults": [{"lane": "server-3", "start": 1000000000, "end": 3000000000, "text": "crashed", "details": "...", "colour": "#f8c4c4"}],
 //	  "history": {"model": "kv", "verdict": "illegal", "ops": [{"client": 0, "call": 10, "return": 20, "desc": "put(x, 1)", "lin": 0}], "bad": 3},
-//	  "logs": [{"at": 12000000, "lane": 0, "topic": "VOTE", "text": "voted for S1 in term 2"}],
+//	  "logs": [[12000000, 0, "VOTE", "voted for S1 in term 2"], ...],
 //	  "logs_note": "",
 //	  "violations": [{"at": 9000000000, "lane": 1, "text": "election safety: S0 and S1 both led term 4"}]
 //	}
 //
-// A message is an array, to keep a 100,000-message document small:
+// Messages, states and log lines are arrays, to keep a document of
+// 100,000 of each small. A message is
 // [call, kind, from, to, method, sent, arrived, bytes, fate]. call numbers
 // the calls of the run (a request and its reply share it); kind is 0 for a
 // request, 1 for a reply; from and to are lane indices (-1 when unknown);
@@ -52,8 +53,10 @@
 // sorted by sent. When the recorder's ring overflowed, "messages_kept" <
 // "messages_total" and the document holds the last messages of the run.
 //
-// A state is a peer's state from "at" until the lane's next state (role is
-// a lab's word: "leader", "follower", "candidate" for Raft). A fault is an
+// A state, [lane, at, role, term, commit, applied] with an optional
+// seventh element, a note, is a peer's state from "at" until the lane's
+// next state (role is a lab's word: "leader", "follower", "candidate" for
+// Raft; "down" for a peer that is not running). A fault is an
 // interval of the harness's fault table (labtest's schedule: a crash until
 // its restart, a partition until the heal, a network mode while on) on the
 // lane named by "lane" (a server's name, or a cluster's or the network's
@@ -62,8 +65,8 @@
 // -1 if it is not in it; "return" is -1 for a pending operation; "bad" is
 // the index in "ops" of the first operation that cannot be linearized, -1
 // if none; verdict is "ok", "illegal", "unknown" or "" (not checked).
-// "logs" holds lablog's lines (kept only with DISTLAB_LOG=1; "logs_note"
-// says why there are none). A violation's lane is -1 when it concerns no
+// "logs" holds lablog's lines, each [at, lane, topic, text] (kept only
+// with DISTLAB_LOG=1; "logs_note" says why there are none). A violation's lane is -1 when it concerns no
 // one peer.
 //
 // # The page

@@ -76,11 +76,46 @@ func (m *Message) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// A StateAt is a peer's state from At on.
+// A StateAt is a peer's state from At on; in JSON it is the array
+// [lane, at, role, term, commit, applied] with the note as a seventh
+// element when there is one.
 type StateAt struct {
-	Lane int   `json:"lane"`
-	At   int64 `json:"at"`
+	Lane int
+	At   int64
 	State
+}
+
+// MarshalJSON writes the array form.
+func (s StateAt) MarshalJSON() ([]byte, error) {
+	a := []any{s.Lane, s.At, s.Role, s.Term, s.Commit, s.Applied}
+	if s.Note != "" {
+		a = append(a, s.Note)
+	}
+	return json.Marshal(a)
+}
+
+// UnmarshalJSON reads the array form.
+func (s *StateAt) UnmarshalJSON(b []byte) error {
+	var a []json.RawMessage
+	if err := json.Unmarshal(b, &a); err != nil || len(a) < 6 || len(a) > 7 {
+		return fmt.Errorf("a state is an array [lane, at, role, term, commit, applied] with an optional note, not %s", b)
+	}
+	*s = StateAt{}
+	if len(a) == 6 {
+		a = append(a, json.RawMessage(`""`))
+	}
+	return unmarshalEach(b, a, &s.Lane, &s.At, &s.Role, &s.Term, &s.Commit, &s.Applied, &s.Note)
+}
+
+// unmarshalEach decodes the elements of an array into the fields given, in
+// order; b is the whole array, for the error.
+func unmarshalEach(b []byte, elems []json.RawMessage, fields ...any) error {
+	for i, f := range fields {
+		if err := json.Unmarshal(elems[i], f); err != nil {
+			return fmt.Errorf("element %d of %s: %w", i, b, err)
+		}
+	}
+	return nil
 }
 
 // A Fault is one interval (or point, when End == Start) of the harness's
@@ -111,12 +146,26 @@ type Op struct {
 	Lin    int    `json:"lin"` // position in the (partial) linearization, -1 if not in it
 }
 
-// A LogLine is one line of lablog's per-peer log.
+// A LogLine is one line of lablog's per-peer log; in JSON it is the array
+// [at, lane, topic, text].
 type LogLine struct {
-	At    int64  `json:"at"`
-	Lane  int    `json:"lane"`
-	Topic string `json:"topic"`
-	Text  string `json:"text"`
+	At    int64
+	Lane  int
+	Topic string
+	Text  string
+}
+
+// MarshalJSON writes the array form.
+func (l LogLine) MarshalJSON() ([]byte, error) { return json.Marshal([]any{l.At, l.Lane, l.Topic, l.Text}) }
+
+// UnmarshalJSON reads the array form.
+func (l *LogLine) UnmarshalJSON(b []byte) error {
+	var a []json.RawMessage
+	if err := json.Unmarshal(b, &a); err != nil || len(a) != 4 {
+		return fmt.Errorf("a log line is an array [at, lane, topic, text], not %s", b)
+	}
+	*l = LogLine{}
+	return unmarshalEach(b, a, &l.At, &l.Lane, &l.Topic, &l.Text)
 }
 
 // A Violation is a failed check, at the time it was found.
@@ -129,7 +178,11 @@ type Violation struct {
 // Marshal encodes d as JSON, one line per message, state and log line (so
 // that a damaged file's errors have useful line numbers).
 func (d *Document) Marshal() ([]byte, error) {
-	b, err := json.Marshal(d)
+	c := *d // empty lists as [], not null
+	c.Lanes, c.Methods, c.Fates = nonNil(c.Lanes), nonNil(c.Methods), nonNil(c.Fates)
+	c.Messages, c.States, c.Faults = nonNil(c.Messages), nonNil(c.States), nonNil(c.Faults)
+	c.Logs, c.Violations = nonNil(c.Logs), nonNil(c.Violations)
+	b, err := json.Marshal(&c)
 	if err != nil {
 		return nil, err
 	}
@@ -160,6 +213,13 @@ func (d *Document) Marshal() ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
 // Load reads a document from a file. A file that is not a valid document
 // (truncated, corrupt, or of another version) gives an error that names
 // the file and the place: a line and column, or the element at fault.
@@ -177,12 +237,14 @@ func Load(path string) (*Document, error) {
 
 // Parse decodes and checks a document; see Load.
 func Parse(b []byte) (*Document, error) {
-	// Messages are decoded one by one, so that a bad one is named by its
-	// index.
+	// The long lists are decoded one element at a time, so that a bad one
+	// is named by its index.
 	type plain Document
 	var raw struct {
 		plain
 		Messages []json.RawMessage `json:"messages"`
+		States   []json.RawMessage `json:"states"`
+		Logs     []json.RawMessage `json:"logs"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		var syn *json.SyntaxError
@@ -201,16 +263,34 @@ func Parse(b []byte) (*Document, error) {
 		return nil, fmt.Errorf("not a run report document: %w", err)
 	}
 	d := Document(raw.plain)
-	d.Messages = make([]Message, len(raw.Messages))
-	for i, m := range raw.Messages {
-		if err := d.Messages[i].UnmarshalJSON(m); err != nil {
-			return nil, fmt.Errorf("messages[%d] (%s): %w", i, m, err)
-		}
+	var err error
+	if d.Messages, err = decodeList[Message]("messages", raw.Messages); err != nil {
+		return nil, err
+	}
+	if d.States, err = decodeList[StateAt]("states", raw.States); err != nil {
+		return nil, err
+	}
+	if d.Logs, err = decodeList[LogLine]("logs", raw.Logs); err != nil {
+		return nil, err
 	}
 	if err := d.check(); err != nil {
 		return nil, err
 	}
 	return &d, nil
+}
+
+// decodeList decodes the elements of the list name one by one.
+func decodeList[T any, P interface {
+	*T
+	json.Unmarshaler
+}](name string, raw []json.RawMessage) ([]T, error) {
+	out := make([]T, len(raw))
+	for i, r := range raw {
+		if err := P(&out[i]).UnmarshalJSON(r); err != nil {
+			return nil, fmt.Errorf("%s[%d]: %w", name, i, err)
+		}
+	}
+	return out, nil
 }
 
 // position turns a byte offset into a line and column, both from 1.

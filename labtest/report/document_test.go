@@ -88,8 +88,10 @@ func TestLoadNamesTheFileAndThePlaceOfATruncatedDocument(t *testing.T) {
 func TestLoadNamesTheElementOfACorruptDocument(t *testing.T) {
 	b := string(mustMarshal(t, knownRun()))
 	cases := []struct{ name, from, to, want string }{
-		{"a message with a field missing", "[4,0,0,1,0,", "[4,0,0,1,", "messages[6] ([4,0,0,1,130000000,133000000,100,0]): a message is an array of 9 integers"},
+		{"a message with a field missing", "[4,0,0,1,0,", "[4,0,0,1,", "messages[6]: a message is an array of 9 integers"},
 		{"a message to a lane that does not exist", "[4,0,0,1,0,", "[4,0,0,9,0,", "messages[6]: lane 0 or 9 out of range (5 lanes)"},
+		{"a state with a field missing", `[1,50000000,"follower",1,0,0]`, `[1,50000000,"follower",1,0]`, `states[1]: a state is an array [lane, at, role, term, commit, applied]`},
+		{"a log line with a number for its text", `[110000000,1,"APPEND","appends through b"]`, `[110000000,1,"APPEND",7]`, `logs[1]: element 3 of [110000000,1,"APPEND",7]: json: cannot unmarshal number`},
 		{"garbage in the middle", `"methods":[`, `"methods":[}`, "line 5, column 48"},
 		{"another version", `"version":1`, `"version":2`, "version 2: this distlab reads run reports of version 1"},
 	}

@@ -60,6 +60,7 @@ func BenchmarkTenMinuteChaosReport(b *testing.B) {
 	b.Setenv(labtest.EnvSeed, "1")
 	b.Setenv(labtest.EnvLog, "1")
 	b.Setenv("DISTLAB_VERBOSE", "")
+	b.Setenv(labtest.EnvTimeout, "0") // the run is longer than the default limit of 10m
 	var kept, total int
 	if !runAsTest("TenMinuteChaos", func(t *testing.T) {
 		Chaos(t, ChaosConfig{Duration: 10 * time.Minute})

@@ -39,7 +39,7 @@
 
   // States per lane, sorted by time, each until the next.
   const states = rows.map(() => []);
-  for (const s of D.states || []) states[s.lane].push(s);
+  for (const a of D.states) states[a[0]].push({ lane: a[0], at: a[1], role: a[2], term: a[3], commit: a[4], applied: a[5], note: a[6] || "" });
   for (const l of states) l.sort((a, b) => a.at - b.at);
 
   const hist = D.history;
@@ -260,7 +260,7 @@
       el.classList.toggle("selected", !!selected && selected.kind === "violation" && selected.i === Number(el.dataset.v));
     }
     const cur = $("cursor");
-    if (selected && selected.kind === "log") { cur.style.display = ""; cur.style.left = x(D.logs[selected.i].at) + "px"; } else cur.style.display = "none";
+    if (selected && selected.kind === "log") { cur.style.display = ""; cur.style.left = x(logs[selected.i].at) + "px"; } else cur.style.display = "none";
   }
 
   let pending = false;
@@ -277,7 +277,7 @@
 
   // Logs: a column per lane with lines, showing the lines in the view's
   // window that match the search.
-  const logs = D.logs || [];
+  const logs = D.logs.map((a) => ({ at: a[0], lane: a[1], topic: a[2], text: a[3] }));
   const logCols = new Map();
   logs.forEach((l) => { if (!logCols.has(l.lane)) logCols.set(l.lane, []); });
   const colLanes = [...logCols.keys()].sort((a, b) => a - b);
