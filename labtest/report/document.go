@@ -156,7 +156,9 @@ type LogLine struct {
 }
 
 // MarshalJSON writes the array form.
-func (l LogLine) MarshalJSON() ([]byte, error) { return json.Marshal([]any{l.At, l.Lane, l.Topic, l.Text}) }
+func (l LogLine) MarshalJSON() ([]byte, error) {
+	return json.Marshal([]any{l.At, l.Lane, l.Topic, l.Text})
+}
 
 // UnmarshalJSON reads the array form.
 func (l *LogLine) UnmarshalJSON(b []byte) error {
