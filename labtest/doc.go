@@ -196,7 +196,9 @@
 //	distlab: replay: DISTLAB_REPLAY=/tmp/distlab-TestX-123/schedule.json go test ./raft -run '^TestX$'
 //
 // "distlab replay DIR" runs that command many times and reports how often
-// the failure reproduces.
+// the failure reproduces. World.WriteArtifacts writes the same folder on
+// demand: a chaos run (labtest/chaos) that passed writes its report there,
+// by the same code.
 //
 // # Logs
 //
@@ -229,5 +231,7 @@
 // # Running a harness body outside go test
 //
 // Main runs a body as a test in a virtual-time bubble from a command (the
-// distlab chaos command uses it), and returns an exit status.
+// distlab chaos command uses it), and returns an exit status. The command
+// prints its own summary: under Main the summary line is logged only for a
+// test that failed.
 package labtest

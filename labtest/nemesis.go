@@ -103,13 +103,16 @@ func (c *Cluster[S]) addNemesis(n *Nemesis) {
 // than cfg.MaxFaulty servers faulty at once, and healing the cluster
 // regularly. Its choices come from the test's seed. Under DISTLAB_REPLAY it
 // instead re-applies, at their recorded times, the events that the
-// nemesis of the recorded run applied to this cluster.
+// nemeses of the recorded run applied to this cluster from now on.
 func (c *Cluster[S]) StartNemesis(cfg NemesisConfig) *Nemesis {
 	n := newNemesis(c)
 	if s := c.w.replay; s != nil {
 		var evs []Event
+		now := c.w.Now()
 		for _, e := range s.Events {
-			if e.By == ByNemesis && e.Cluster == c.name {
+			// A nemesis started later in the test (a chaos run's second
+			// round) replays only what the recorded run's did.
+			if e.By == ByNemesis && e.Cluster == c.name && e.At >= now {
 				evs = append(evs, e)
 			}
 		}

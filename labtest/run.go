@@ -134,9 +134,14 @@ func (w *World) finish(t *testing.T, before map[uint64]bool) {
 // line and, for a failed test, the lines that say where the artefacts are
 // and how to replay them. It logs them when log is set.
 func (w *World) report(t *testing.T, rpcs int, bytes int64, log bool) []string {
-	lines := []string{fmt.Sprintf("distlab: virtual=%v wall=%v rpcs=%d bytes=%d seed=%d", w.virtual, w.wall(), rpcs, bytes, w.seed)}
+	var lines []string
+	if mainArgs == nil || t.Failed() {
+		// A command running a body through Main prints its own summary
+		// of a run that passed.
+		lines = append(lines, fmt.Sprintf("distlab: virtual=%v wall=%v rpcs=%d bytes=%d seed=%d", w.virtual, w.Wall(), rpcs, bytes, w.seed))
+	}
 	if t.Failed() {
-		dir, err := w.writeArtifacts()
+		dir, err := w.WriteArtifacts()
 		if err != nil {
 			lines = append(lines, fmt.Sprintf("distlab: could not write the failure artefacts: %v", err))
 		} else {
@@ -160,8 +165,10 @@ func (w *World) forget() {
 	}
 }
 
-// wall returns the real time since the test started.
-func (w *World) wall() time.Duration {
+// Wall returns the real time since the test started (the test's clock is
+// virtual in a bubble; this one is not). It is safe to call from inside the
+// bubble: the real clock is read outside it.
+func (w *World) Wall() time.Duration {
 	var d time.Duration
 	w.outside.do(func() { d = time.Since(w.realStart) })
 	return d.Round(time.Microsecond)

@@ -211,6 +211,22 @@ func (e Event) String() string {
 	}
 }
 
+// IsFault reports whether the event is a fault — it makes the cluster less
+// healthy: a crash, a disconnection, a partition, a cut, a network mode
+// away from normal — rather than a repair (a restart, a reconnection, a
+// heal, a mode back to normal). Summaries count faults with it.
+func (e Event) IsFault() bool {
+	switch e.Kind {
+	case KindRestart, KindConnect, KindHeal:
+		return false
+	case KindReliable:
+		return !e.On
+	case KindLongReordering, KindLongDelays:
+		return e.On
+	}
+	return true
+}
+
 // serverName is the labrpc server name of a cluster's server i.
 func serverName(cluster string, i int) string { return fmt.Sprintf("%s-%d", cluster, i) }
 

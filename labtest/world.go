@@ -51,6 +51,8 @@ type World struct {
 	modes    netModes
 	ended    bool
 	virtual  time.Duration // set when the test ends
+	// artifactDir is the artefact folder, once WriteArtifacts made it.
+	artifactDir string
 }
 
 // netModes are the classic network modes, as last set through the World.

@@ -2,8 +2,9 @@
 // harness and checks it: a test service per peer reads applyCh and checks
 // what is applied (state machine safety, order, snapshots), and an
 // invariant checker watches the peers' state on the test's clock (election
-// safety, log matching, leader completeness). raft's own test suite and the
-// "distlab chaos raft" command are written on it.
+// safety, log matching, leader completeness). raft's own test suite is
+// written on it, and chaos.go holds the raft lab's hooks on the chaos
+// layer (distlab/labtest/chaos): "distlab chaos raft".
 //
 // A Cluster's methods follow the classic 6.5840 tester (One, CheckOneLeader,
 // NCommitted, Wait, ...). Methods that fail the test (through t.Fatalf) must
