@@ -58,11 +58,11 @@ func (w *World) CheckBytes(since Counters, max int64, what string) int64 {
 // (kvraft tests use 8*maxraftstate). It returns the largest size seen.
 func (c *Cluster[S]) CheckRaftStateSize(limit int) int {
 	largest := 0
-	for i := 0; i < c.n; i++ {
+	for i := 0; i < c.g.n; i++ {
 		sz := c.Persister(i).RaftStateSize()
 		largest = max(largest, sz)
 		if sz > limit {
-			c.t.Errorf("labtest: server %s: persisted Raft state is %d bytes, more than the limit of %d: the log was not trimmed by a snapshot", c.ServerName(i), sz, limit)
+			c.g.t.Errorf("labtest: server %s: persisted Raft state is %d bytes, more than the limit of %d: the log was not trimmed by a snapshot", c.ServerName(i), sz, limit)
 		}
 	}
 	return largest

@@ -123,7 +123,7 @@ func buggyRegisterBody(t *testing.T) {
 	})
 	h := w.History()
 	h.SetModelName("register")
-	nem := c.StartNemesis(labtest.NemesisConfig{Interval: 200 * time.Millisecond, Crash: 1, Restart: 1, Partition: 1})
+	nem := c.StartNemesis(labtest.NemesisConfig{Interval: 200 * time.Millisecond, Rates: map[string]float64{"crash": 1, "restart": 1, "partition": 1}})
 	var wg sync.WaitGroup
 	for k := 0; k < 3; k++ {
 		cl := c.MakeClient()

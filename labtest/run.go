@@ -98,6 +98,7 @@ func runSeed(t *testing.T) (int64, *Schedule, error) {
 // clusters' (which kill the servers).
 func (w *World) finish(t *testing.T, before map[uint64]bool) {
 	w.stopWatchdog()
+	w.stopTimers()
 	w.mu.Lock()
 	w.virtual = w.Now()
 	w.ended = true

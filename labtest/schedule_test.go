@@ -23,7 +23,7 @@ func chaosRun(t *testing.T) (*labtest.Schedule, []int, []int64) {
 		srv, _ := c.Server(i)
 		firsts = append(firsts, srv.first)
 	}
-	c.Reliable(false)
+	w.Reliable(false)
 	cl := c.MakeClient()
 	nem := c.StartNemesis(labtest.NemesisConfig{Interval: 300 * time.Millisecond})
 	var seen []int

@@ -105,7 +105,7 @@ func (cfg Config) validate(lab *Lab) error {
 			errs = append(errs, fmt.Errorf("-%s %v: need a positive duration", d.flag, d.v))
 		}
 	}
-	if err := cfg.Nemesis.Validate(); err != nil && cfg.Nemesis != (labtest.NemesisConfig{}) {
+	if err := cfg.Nemesis.Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

@@ -97,9 +97,9 @@ func New(t *testing.T, n int, cfg Config) *Cluster {
 		h.logs[i] = map[int]interface{}{}
 	}
 	h.c = labtest.NewCluster(t, n, h.startPeer)
-	h.c.LongDelays(true)
+	h.w.LongDelays(true)
 	if cfg.Unreliable {
-		h.c.Reliable(false)
+		h.w.Reliable(false)
 	}
 	h.inv = startInvariants(h)
 	t.Cleanup(h.cleanup)
@@ -562,10 +562,10 @@ func (h *Cluster) LogSize() int {
 }
 
 // Reliable sets whether the network is reliable.
-func (h *Cluster) Reliable(yes bool) { h.c.Reliable(yes) }
+func (h *Cluster) Reliable(yes bool) { h.w.Reliable(yes) }
 
 // LongReordering sets whether replies are often delayed for long.
-func (h *Cluster) LongReordering(yes bool) { h.c.LongReordering(yes) }
+func (h *Cluster) LongReordering(yes bool) { h.w.LongReordering(yes) }
 
 // ChildRand returns a generator for a goroutine of the test, drawn from the
 // test's seed.
