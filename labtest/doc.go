@@ -102,9 +102,28 @@
 //     can never reach its successor.
 //   - Disconnect(i) and Connect(i) unplug and replug server i.
 //   - Partition(groups...) splits the cluster; servers in no group are
-//     isolated. Heal() removes partitions and cuts and reconnects everyone.
+//     isolated. Heal() removes partitions, cuts and link faults, and
+//     reconnects everyone.
 //   - Cut(from, to) is a one-way fault: from's calls to to are lost.
-//   - Reliable, LongReordering and LongDelays set the network's mode.
+//   - Inject(e) applies an Event of any kind, among them the faults that
+//     end by themselves: a slow link (KindSlow: from's calls to to take
+//     longer), a lossy link (KindLossy), a duplicating link (KindDuplicate)
+//     and a pause (KindPause), each for e.For.
+//   - World.Reliable, LongReordering and LongDelays set the network's mode.
+//
+// A pause is a GC pause or a SIGSTOP, not a crash: the server keeps its
+// state, and every message it sends or receives meanwhile is held and
+// delivered when it resumes. The harness cannot stop a peer's goroutines
+// or Go timers, so "its timers stall" means what the rest of the world can
+// see of them: a timer that fires during the pause may run its code, but
+// nothing it sends leaves before the resumption. A paused server can thus
+// come back with a higher term than a truly frozen one, never with news
+// from the pause. Pauses hold messages through the network's observer
+// (labrpc.Network.SetObserver), which the World installs at the first
+// pause; a test that sets its own observer turns pauses off.
+//
+// While a link fault lasts, the link's messages follow a labrpc.Faults
+// model (a perfect network with the fault) instead of the classic modes.
 //
 // Faults change only the harness's wiring of the network; Reachable tells
 // whether, as wired now, one server's calls reach another (useful to find a
@@ -144,14 +163,28 @@
 // Every fault the harness applies is recorded, with its time on the test's
 // clock, in the test's failure Schedule (see Schedule for the JSON format).
 // StartNemesis starts a random nemesis: partitions, crashes, restarts,
-// disconnections, one-way cuts and mode changes at random times, never
-// more than a minority of servers faulty at once, with regular heal
-// periods; Stop ends it and heals the cluster.
+// disconnections, one-way cuts and mode changes at random times (and the
+// link faults and pauses when their rates are set), never more than a
+// minority of servers faulty at once, with regular heal periods; Stop ends
+// it and heals the cluster.
 //
 //	nem := c.StartNemesis(labtest.NemesisConfig{})
 //	// ... clients work for a while ...
 //	nem.Stop()
 //	// ... require that the service recovers ...
+//
+// # Adding a fault kind
+//
+// Each kind of fault is one entry of the table in faults.go: its Kind
+// constant, its arguments (which Event fields it uses: the schedule's JSON
+// codec, its validation and Event.String follow them), how it is applied
+// to a cluster, what it repairs, how Heal removes it, its label on a
+// timeline, and its nemesis move (a rate flag and how it picks an event
+// within the nemesis's budget). The nemesis, NemesisFlags, replay, the
+// fault counts of summaries and history.html all derive from the table. A
+// new kind is one entry there, plus a primitive on the cluster's fault
+// group (group.go) when no existing one does what it needs, and a field
+// of Event when it takes a new kind of argument.
 //
 // When a test fails, the schedule is written to the artefacts, and
 // DISTLAB_REPLAY=path/schedule.json re-runs the test under its seed, with

@@ -94,7 +94,7 @@ func init() {
 		{name: KindCrash, args: argServer, label: "crashed",
 			apply: func(g *group, e Event, by string) { g.crash(e.Server, by) },
 			move: &move{flag: "crash", rate: 2, usage: "relative rate of crashes", pick: func(st *nemesisState) (Event, bool) {
-				return st.pickServer(KindCrash, st.marks[KindCrash])
+				return st.pickServer(KindCrash, st.marks[KindCrash], 0)
 			}}},
 		{name: KindRestart, args: argServer, repairs: KindCrash,
 			apply: func(g *group, e Event, by string) { g.crash(e.Server, by); g.restart(e.Server, by) },
@@ -112,7 +112,7 @@ func init() {
 				if len(st.marks[KindDisconnect]) > 0 && st.r.IntN(2) == 0 {
 					return st.pickRepair(KindConnect, KindDisconnect)
 				}
-				return st.pickServer(KindDisconnect, st.marks[KindDisconnect])
+				return st.pickServer(KindDisconnect, st.marks[KindDisconnect], 0)
 			}}},
 		{name: KindConnect, args: argServer, repairs: KindDisconnect,
 			apply: func(g *group, e Event, by string) { g.setUp(e.Server, true, by) }},
@@ -126,7 +126,7 @@ func init() {
 				}
 			},
 			move: &move{flag: "cut", rate: 1, usage: "relative rate of one-way cuts", pick: func(st *nemesisState) (Event, bool) {
-				return st.pickLink(KindCut)
+				return st.pickLink(KindCut, 0)
 			}}},
 		{name: KindHeal, repairs: "*",
 			apply: func(g *group, e Event, by string) { g.heal(by) }},
@@ -147,8 +147,8 @@ func init() {
 			heal: healLinks(KindSlow),
 			move: &move{flag: "slow", usage: "relative rate of slow links (latency of mean 4×interval/10, for about 2×interval)",
 				pick: func(st *nemesisState) (Event, bool) {
-					e, ok := st.pickLink(KindSlow)
-					e.Mean, e.For = st.interval*4/10, jitter(st.r, 2*st.interval)
+					e, ok := st.pickLink(KindSlow, jitter(st.r, 2*st.interval))
+					e.Mean = st.interval * 4 / 10
 					return e, ok
 				}}},
 		{name: KindLossy, args: argLink | argRate | argFor,
@@ -158,8 +158,8 @@ func init() {
 			heal: healLinks(KindLossy),
 			move: &move{flag: "lossy", usage: "relative rate of lossy links (a quarter to three quarters of messages lost, for about 2×interval)",
 				pick: func(st *nemesisState) (Event, bool) {
-					e, ok := st.pickLink(KindLossy)
-					e.Rate, e.For = 0.25+st.r.Float64()/2, jitter(st.r, 2*st.interval)
+					e, ok := st.pickLink(KindLossy, jitter(st.r, 2*st.interval))
+					e.Rate = 0.25 + st.r.Float64()/2
 					return e, ok
 				}}},
 		{name: KindDuplicate, args: argLink | argRate | argFor,
@@ -169,17 +169,15 @@ func init() {
 			heal: healLinks(KindDuplicate),
 			move: &move{flag: "duplicate", usage: "relative rate of duplicating links (a quarter to three quarters of requests twice, for about 2×interval)",
 				pick: func(st *nemesisState) (Event, bool) {
-					e, ok := st.pickLink(KindDuplicate)
-					e.Rate, e.For = 0.25+st.r.Float64()/2, jitter(st.r, 2*st.interval)
+					e, ok := st.pickLink(KindDuplicate, jitter(st.r, 2*st.interval))
+					e.Rate = 0.25 + st.r.Float64()/2
 					return e, ok
 				}}},
 		{name: KindPause, args: argServer | argFor, label: "paused",
 			apply: func(g *group, e Event, by string) { g.pause(e.Server, e.For, by) },
 			move: &move{flag: "pause", usage: "relative rate of pauses (a server frozen for about 2×interval, then resumed)",
 				pick: func(st *nemesisState) (Event, bool) {
-					e, ok := st.pickServer(KindPause, st.marks[KindPause])
-					e.For = jitter(st.r, 2*st.interval)
-					return e, ok
+					return st.pickServer(KindPause, st.marks[KindPause], jitter(st.r, 2*st.interval))
 				}}},
 	}
 	kindsByName = map[string]*kind{}

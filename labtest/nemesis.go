@@ -234,12 +234,36 @@ type nemesisState struct {
 	// marks holds, by kind, the servers that the nemesis made faulty with
 	// faults of that kind since the last heal.
 	marks map[string]map[int]bool
+	// ends holds, for a fault that ends by itself, when its mark goes.
+	ends map[string]map[int]time.Duration
 }
 
 func (st *nemesisState) clear() {
-	st.marks = map[string]map[int]bool{}
+	st.marks, st.ends = map[string]map[int]bool{}, map[string]map[int]time.Duration{}
 	for _, k := range kinds {
-		st.marks[k.name] = map[int]bool{}
+		st.marks[k.name], st.ends[k.name] = map[int]bool{}, map[int]time.Duration{}
+	}
+}
+
+// mark marks server i faulty by a fault of kind, for d (0: until a repair
+// or a heal).
+func (st *nemesisState) mark(kind string, i int, d time.Duration) {
+	st.marks[kind][i] = true
+	if d > 0 {
+		st.ends[kind][i] = st.g.w.Now() + d
+	}
+}
+
+// release drops the marks of the faults that have ended by themselves.
+func (st *nemesisState) release() {
+	now := st.g.w.Now()
+	for kind, ends := range st.ends {
+		for i, end := range ends {
+			if end <= now {
+				delete(st.marks[kind], i)
+				delete(ends, i)
+			}
+		}
 	}
 }
 
@@ -271,15 +295,16 @@ func (st *nemesisState) candidates(skip map[int]bool) []int {
 
 func (st *nemesisState) pick(xs []int) int { return xs[st.r.IntN(len(xs))] }
 
-// pickServer chooses a server (not in skip) for a fault of kind.
-func (st *nemesisState) pickServer(kind string, skip map[int]bool) (Event, bool) {
+// pickServer chooses a server (not in skip) for a fault of kind that lasts
+// d (0: until repaired).
+func (st *nemesisState) pickServer(kind string, skip map[int]bool, d time.Duration) (Event, bool) {
 	cs := st.candidates(skip)
 	if len(cs) == 0 {
 		return Event{Kind: kind}, false
 	}
 	i := st.pick(cs)
-	st.marks[kind][i] = true
-	return Event{Kind: kind, Server: i}, true
+	st.mark(kind, i, d)
+	return Event{Kind: kind, Server: i, For: d}, true
 }
 
 // pickRepair chooses a server made faulty by a fault of kind fault, for
@@ -294,8 +319,9 @@ func (st *nemesisState) pickRepair(kind, fault string) (Event, bool) {
 }
 
 // pickLink chooses a one-way link between a (possibly new) faulty server
-// and another, either way, for a fault of kind.
-func (st *nemesisState) pickLink(kind string) (Event, bool) {
+// and another, either way, for a fault of kind that lasts d (0: until
+// healed).
+func (st *nemesisState) pickLink(kind string, d time.Duration) (Event, bool) {
 	cs := st.candidates(nil)
 	if len(cs) == 0 || st.n < 2 {
 		return Event{Kind: kind}, false
@@ -305,11 +331,11 @@ func (st *nemesisState) pickLink(kind string) (Event, bool) {
 	if u >= v {
 		u++
 	}
-	st.marks[kind][v] = true
+	st.mark(kind, v, d)
 	if st.r.IntN(2) == 0 {
-		return Event{Kind: kind, From: v, To: u}, true
+		return Event{Kind: kind, From: v, To: u, For: d}, true
 	}
-	return Event{Kind: kind, From: u, To: v}, true
+	return Event{Kind: kind, From: u, To: v, For: d}, true
 }
 
 // random is the loop of a random nemesis.
@@ -337,6 +363,7 @@ func (n *Nemesis) random(cfg NemesisConfig, r *rand.Rand) {
 			next += cfg.HealFor + jitter(r, cfg.Interval)
 			continue
 		}
+		st.release()
 		for try := 0; try < 8; try++ {
 			if e, ok := drawMove(r, cfg.Rates).move.pick(st); ok {
 				n.apply(e, ByNemesis)
