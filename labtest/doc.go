@@ -180,6 +180,22 @@
 // linearizable fails the test, and the artefacts hold it with a
 // visualisation on which the schedule's faults are drawn.
 //
+// # Log agreement
+//
+// A lab that replicates a log (Raft, Paxos, the shard controller) checks
+// what its peers apply with an Agreement (agreement.go): each peer's test
+// service reports Apply(peer, index, value) as it applies, Snapshot when a
+// snapshot makes it jump ahead, Restart when it restarts empty. The
+// Agreement reports a slot that ever held two values, and a peer that
+// applies out of order, skips or repeats; other checkers add theirs with
+// Violate, and Violations lists them all, first found first:
+//
+//	a := labtest.NewAgreement[any](nil) // values compared with ==
+//	// in peer i's apply loop:
+//	a.Apply(i, m.CommandIndex, m.Command)
+//	// at the end, or whenever the test wants:
+//	if v := a.Violations(); len(v) > 0 { t.Fatalf("%q", v) }
+//
 // # Failure artefacts and the summary line
 //
 // At the end of every test Run logs one line (through t.Log, so it shows
