@@ -9,11 +9,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"distlab/internal/env"
 )
 
 // EnvMain is set by Main in the environment of the child process it starts,
 // to the name of the body the child must run.
-const EnvMain = "DISTLAB_MAIN"
+const EnvMain = env.Main
 
 // Main runs body as a test named name — with Run, so in a virtual-time
 // bubble with everything Run provides — from a program that is not a test
@@ -35,7 +37,7 @@ const EnvMain = "DISTLAB_MAIN"
 //		return labtest.Main("Chaos", stdout, stderr, func(t *testing.T) { ... })
 //	}
 func Main(name string, stdout, stderr io.Writer, body func(t *testing.T)) int {
-	if os.Getenv(EnvMain) == name {
+	if env.MainBody() == name {
 		runMainChild(name, body) // exits
 	}
 	exe, err := os.Executable()

@@ -2,12 +2,12 @@ package labtest
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"distlab/internal/env"
 	"distlab/lablog"
 )
 
@@ -75,7 +75,7 @@ func runSeed(t *testing.T) (int64, *Schedule, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	path := os.Getenv(EnvReplay)
+	path := env.ReplayPath()
 	if path == "" {
 		return seed, nil, nil
 	}
@@ -203,11 +203,11 @@ func (o *outside) stop() { close(o.req) }
 // DISTLAB_LOG=1, keeps its lines in memory for the failure artefacts.
 func (w *World) captureLogs() {
 	lablog.SetEpoch(w.start)
-	if !envOn(EnvLog) {
+	if !env.LogOn() {
 		return
 	}
 	w.logs = newRing(logRingBytes)
-	if os.Getenv("DISTLAB_VERBOSE") == "" {
+	if env.VerboseTopics() == "" {
 		lablog.SetTopics("all")
 		w.logs.prev = lablog.SetOutput(w.logs)
 	} else {
@@ -221,5 +221,5 @@ func (w *World) releaseLogs() {
 		return
 	}
 	lablog.SetOutput(w.logs.prev)
-	lablog.SetTopics(os.Getenv("DISTLAB_VERBOSE"))
+	lablog.SetTopics(env.VerboseTopics())
 }

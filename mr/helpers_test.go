@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"distlab/internal/env"
 	"distlab/labtest"
 	"distlab/mr"
 	"distlab/mr/apps"
@@ -24,11 +24,10 @@ import (
 // failing run can be repeated.
 func testSeed(t *testing.T) int64 {
 	t.Helper()
-	seed := rand.Int64()
-	if s := os.Getenv("DISTLAB_SEED"); s != "" {
-		v, err := strconv.ParseInt(s, 10, 64)
-		require.NoError(t, err, "DISTLAB_SEED must be an integer")
-		seed = v
+	seed, set, err := env.SeedValue()
+	require.NoError(t, err)
+	if !set {
+		seed = rand.Int64()
 	}
 	t.Logf("seed %d (DISTLAB_SEED=%d to repeat)", seed, seed)
 	return seed

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"distlab/internal/env"
 )
 
 // A Result is the outcome of one run of one test.
@@ -95,7 +97,7 @@ func runOnce(ctx context.Context, s runSpec, events func([]byte)) (*Result, erro
 	bin := exec.CommandContext(runCtx, s.pkg.Binary, args...)
 	bin.Dir = s.pkg.Dir
 	bin.Env = append(os.Environ(), s.env...)
-	bin.Env = append(bin.Env, "DISTLAB_ITERATION="+strconv.Itoa(s.iteration))
+	bin.Env = append(bin.Env, env.Iteration+"="+strconv.Itoa(s.iteration))
 	inGroup(bin, pgid)
 	bin.Cancel = func() error { return killGroup(pgid) }
 	// A process the test leaves behind may hold the output open: once the
