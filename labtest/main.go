@@ -88,7 +88,7 @@ func runMainChild(name string, body func(t *testing.T)) {
 
 // testingNoise passes the child's output through to w without the testing
 // package's framing, which means nothing to the user of a command: it drops
-// the "=== RUN" and "--- PASS" lines and the closing "PASS", and it prints
+// the "=== RUN", "=== ATTR" and "--- PASS" lines and the closing "PASS", and it prints
 // the harness's own "distlab:" lines without the t.Log prefix. Everything
 // else, a failure's report above all, is passed on whole.
 type testingNoise struct {
@@ -114,7 +114,8 @@ func (f *testingNoise) Write(p []byte) (int, error) {
 func (f *testingNoise) line(line string) {
 	switch {
 	case strings.HasPrefix(line, "=== RUN"), strings.HasPrefix(line, "=== PAUSE"),
-		strings.HasPrefix(line, "=== CONT"), strings.HasPrefix(line, "--- PASS"), line == "PASS":
+		strings.HasPrefix(line, "=== CONT"), strings.HasPrefix(line, "=== ATTR"), strings.HasPrefix(line, "--- PASS"),
+		line == "PASS":
 		return
 	}
 	line = tLogPrefix.ReplaceAllString(line, "$1")

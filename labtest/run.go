@@ -2,12 +2,14 @@ package labtest
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"distlab/internal/env"
+	"distlab/internal/testattr"
 	"distlab/lablog"
 )
 
@@ -29,6 +31,11 @@ import (
 //	distlab: artifacts=/tmp/distlab-TestX-123/
 //	distlab: replay: DISTLAB_REPLAY=/tmp/distlab-TestX-123/schedule.json go test ./raft -run '^TestX$'
 //
+// The same facts are test attributes (t.Attr) for tools: the seed as the
+// test starts, the virtual time, artefact folder and replay command at its
+// end, with the keys of distlab/internal/testattr; go test -json reports
+// each as an event with "Action":"attr".
+//
 // A goroutine still running after the test (a leak) fails the test. In a
 // bubble a leaked goroutine would keep the bubble alive for ever, so after
 // logging the report Run panics, which ends the test binary.
@@ -38,6 +45,7 @@ func Run(t *testing.T, body func(t *testing.T)) {
 	if err != nil {
 		t.Fatalf("labtest: %v", err)
 	}
+	t.Attr(testattr.Seed, strconv.FormatInt(seed, 10))
 	limit, err := timeLimit()
 	if err != nil {
 		t.Fatalf("labtest: %v", err)
@@ -130,17 +138,22 @@ func (w *World) finish(t *testing.T, before map[uint64]bool) {
 	}
 }
 
-// report writes the artefacts if the test failed, and returns the summary
-// line and, for a failed test, the lines that say where the artefacts are
-// and how to replay them. It logs them when log is set.
+// report writes the artefacts if the test failed, reports the test's
+// attributes, and returns the summary line and, for a failed test, the
+// lines that say where the artefacts are and how to replay them. It logs
+// them when log is set.
 func (w *World) report(t *testing.T, rpcs int, bytes int64, log bool) []string {
 	lines := []string{fmt.Sprintf("distlab: virtual=%v wall=%v rpcs=%d bytes=%d seed=%d", w.virtual, w.wall(), rpcs, bytes, w.seed)}
+	t.Attr(testattr.Virtual, w.virtual.String())
 	if t.Failed() {
 		dir, err := w.writeArtifacts()
 		if err != nil {
 			lines = append(lines, fmt.Sprintf("distlab: could not write the failure artefacts: %v", err))
 		} else {
-			lines = append(lines, "distlab: artifacts="+dir, "distlab: replay: "+replayCommand(dir, w.pkg, w.test))
+			replay := replayCommand(dir, w.pkg, w.test)
+			lines = append(lines, "distlab: artifacts="+dir, "distlab: replay: "+replay)
+			t.Attr(testattr.Artifacts, dir)
+			t.Attr(testattr.Replay, replay)
 		}
 	}
 	if log {

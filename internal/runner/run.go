@@ -138,9 +138,8 @@ func runOnce(ctx context.Context, s runSpec, events func([]byte)) (*Result, erro
 		switch {
 		case e.Action == "output":
 			out.WriteString(e.Output)
-			for _, l := range strings.Split(e.Output, "\n") {
-				info.scanHarnessLine(l)
-			}
+		case e.Action == "attr" && e.Test == s.test:
+			info.attr(e.Key, e.Value)
 		case e.Test == s.test && (e.Action == "pass" || e.Action == "fail" || e.Action == "skip"):
 			verdict = Status(e.Action)
 		case e.Test == "" && e.Action == "fail":
