@@ -1,6 +1,7 @@
 package models
 
 import (
+	"encoding/json"
 	"fmt"
 	"hash/maphash"
 
@@ -84,6 +85,42 @@ var KvModel = porcupine.Model{
 		return fmt.Sprintf("unknown op %d on %q", in.Op, in.Key)
 	},
 	DescribeState: func(state interface{}) string { return fmt.Sprintf("%q", state.(string)) },
+}
+
+func init() {
+	register(Named{
+		Name: "kv",
+		Summary: `key/value store, partitioned by key: input {"op": "get"|"put"|"append"|"append-old", "key": K, "value": V},
+	output {"value": V} for a get or an append-old (the value before it), {} otherwise`,
+		Model:  KvModel,
+		Decode: decodeKv,
+	})
+}
+
+// decodeKv reads {"op": "get"|"put"|"append"|"append-old" (or 0-3), "key":
+// K, "value": V} and {"value": V}.
+func decodeKv(input, output json.RawMessage) (any, any, error) {
+	var in struct {
+		Op    json.RawMessage
+		Key   string
+		Value string
+	}
+	if err := decodeStrict(input, &in); err != nil {
+		return nil, nil, fmt.Errorf("input %s: %w", input, err)
+	}
+	op, err := opCode(in.Op, []string{"get", "put", "append", "append-old"})
+	if err != nil {
+		return nil, nil, fmt.Errorf("input %s: %w", input, err)
+	}
+	kin := KvInput{Op: op, Key: in.Key, Value: in.Value}
+	if output == nil {
+		return kin, nil, nil
+	}
+	var out KvOutput
+	if err := decodeStrict(output, &out); err != nil {
+		return nil, nil, fmt.Errorf("output %s: %w", output, err)
+	}
+	return kin, out, nil
 }
 
 // hashSeed seeds the models' state hashes; hashes only need to be consistent
