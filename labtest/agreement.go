@@ -27,6 +27,11 @@ const maxViolations = 100
 // checkers of the same test (a poller of the peers' state, say) add their
 // findings with Violate, so that a test has one list of violations.
 //
+// A log whose slots are decided in any order (Paxos instances, learned as
+// Status reports them) uses Holds alone: agreement is checked, order is
+// not. Values compare with the equality given to NewAgreement; to compare by
+// a key, pass func(a, b V) bool { return key(a) == key(b) }.
+//
 // Violations are kept in the order they were found, so the first in time
 // comes first. Failed's channel closes at the first one, for a long run to
 // stop early.

@@ -242,6 +242,9 @@
 //	DISTLAB_TIMEOUT=d       time limit of a test, on its clock (default 10m; 0: none)
 //	DISTLAB_VERBOSE=topics  print the per-peer log (lablog): 1, all, or VOTE,LEAD,...
 //
+// Each variable has one name and one parser, in distlab/internal/env, which
+// labrpc, lablog and labtest all read.
+//
 // # Running a harness body outside go test
 //
 // Main runs a body as a test in a virtual-time bubble from a command (the
