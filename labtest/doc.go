@@ -166,7 +166,7 @@
 // of the test:
 //
 //	h := labtest.WorldOf(t).History()
-//	h.SetModel("kv", models.KvModel) // draw the history even if the test fails early
+//	h.SetModel(models.KvModelName, models.KvModel) // draw the history even if the test fails early
 //	// in each client's goroutine:
 //	labtest.Record(h, cl.ID(), models.KvInput{Op: models.OpAppend, Key: k, Value: v},
 //		func() models.KvOutput { ck.Append(k, v); return models.KvOutput{} })

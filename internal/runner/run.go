@@ -26,8 +26,8 @@ type Result struct {
 	Wall      time.Duration // the run's process wall time
 	// Virtual is the virtual time the harness reported, if HasVirtual.
 	Virtual    time.Duration
-	HasVirtual bool   // whether the harness printed a summary line with the virtual time
-	Seed       string // as the harness printed it, "" if it did not
+	HasVirtual bool   // whether the harness reported the virtual time (attribute distlab.virtual)
+	Seed       string // as the harness reported it (distlab.seed), "" if it did not
 	Artifacts  string // the harness's artefact folder, "" if none
 	Replay     string // the harness's command to replay the failure, "" if none
 	// Output is the run's whole output, kept for failing runs only.

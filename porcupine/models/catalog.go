@@ -23,6 +23,16 @@ type Named struct {
 	Decode  porcupine.Decoder // JSON input and output to the model's types, with errors that name the culprit
 }
 
+// The models' names in history files (a history's "model" field) and in
+// the catalog.
+const (
+	KvModelName          = "kv"
+	VersionedKvModelName = "kv-versioned"
+	RegisterModelName    = "register"
+	EtcdModelName        = "etcd" // RegisterModel initially absent, for the Jepsen etcd logs
+	QueueModelName       = "queue"
+)
+
 // catalog holds the named models; each file adds its own in an init
 // function, and nothing changes it afterwards.
 var catalog []Named

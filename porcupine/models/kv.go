@@ -89,7 +89,7 @@ var KvModel = porcupine.Model{
 
 func init() {
 	register(Named{
-		Name: "kv",
+		Name: KvModelName,
 		Summary: `key/value store, partitioned by key: input {"op": "get"|"put"|"append"|"append-old", "key": K, "value": V},
 	output {"value": V} for a get or an append-old (the value before it), {} otherwise`,
 		Model:  KvModel,

@@ -102,7 +102,7 @@ var QueueModel = porcupine.Model{
 
 func init() {
 	register(Named{
-		Name: "queue",
+		Name: QueueModelName,
 		Summary: `FIFO queue of integers: input {"op": "enqueue"|"dequeue", "value": V},
 	output {"value": V} or {"empty": true} for a dequeue, {} for an enqueue`,
 		Model: QueueModel,

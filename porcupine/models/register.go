@@ -84,14 +84,14 @@ var RegisterModel = porcupine.Model{
 
 func init() {
 	register(Named{
-		Name: "register",
+		Name: RegisterModelName,
 		Summary: `one integer register, initially 0: input {"op": "read"|"write"|"cas", "value": V, "expect": E}
 	(cas sets V if the register holds E), output {"value": V} for a read, {"ok": B} for a cas, {} for a write`,
 		Model:  RegisterModel,
 		Decode: registerDecoder(false),
 	})
 	register(Named{
-		Name:    "etcd",
+		Name:    EtcdModelName,
 		Summary: `the register of the Jepsen etcd tests: as register, but initially absent; a read of it returns {"value": null}`,
 		Model:   etcdModel(),
 		Decode:  registerDecoder(true),

@@ -145,7 +145,7 @@ func describeVersioned(input, output interface{}) string {
 
 func init() {
 	register(Named{
-		Name:    "kv-versioned",
+		Name:    VersionedKvModelName,
 		Aliases: []string{"versioned"},
 		Summary: `key/value store with versioned puts, partitioned by key: input {"op": "get"|"put", "key": K, "value": V,
 	"version": N}, output {"value": V, "version": N, "err": "OK"|"ErrNoKey"|"ErrVersion"|"ErrMaybe"}`,
