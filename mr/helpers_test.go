@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,13 +16,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"distlab/internal/env"
+	"distlab/internal/testattr"
 	"distlab/labtest"
 	"distlab/mr"
 	"distlab/mr/apps"
 )
 
-// testSeed is DISTLAB_SEED if set, else random; it is logged so that a
-// failing run can be repeated.
+// testSeed is DISTLAB_SEED if set, else random; it is logged and reported
+// as the test's seed attribute so that a failing run can be repeated.
 func testSeed(t *testing.T) int64 {
 	t.Helper()
 	seed, set, err := env.SeedValue()
@@ -29,6 +31,7 @@ func testSeed(t *testing.T) int64 {
 	if !set {
 		seed = rand.Int64()
 	}
+	t.Attr(testattr.Seed, strconv.FormatInt(seed, 10)) // for distlab test, as labtest.Run does
 	t.Logf("seed %d (DISTLAB_SEED=%d to repeat)", seed, seed)
 	return seed
 }
