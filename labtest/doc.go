@@ -199,7 +199,7 @@
 // of the test:
 //
 //	h := labtest.WorldOf(t).History()
-//	h.SetModel("kv", models.KvModel) // draw the history even if the test fails early
+//	h.SetModel(models.KvModelName, models.KvModel) // draw the history even if the test fails early
 //	// in each client's goroutine:
 //	labtest.Record(h, cl.ID(), models.KvInput{Op: models.OpAppend, Key: k, Value: v},
 //		func() models.KvOutput { ck.Append(k, v); return models.KvOutput{} })
@@ -212,6 +212,22 @@
 // (it takes no test time) with a real-time limit. A history that is not
 // linearizable fails the test, and the artefacts hold it with a
 // visualisation on which the schedule's faults are drawn.
+//
+// # Log agreement
+//
+// A lab that replicates a log (Raft, Paxos, the shard controller) checks
+// what its peers apply with an Agreement (agreement.go): each peer's test
+// service reports Apply(peer, index, value) as it applies, Snapshot when a
+// snapshot makes it jump ahead, Restart when it restarts empty. The
+// Agreement reports a slot that ever held two values, and a peer that
+// applies out of order, skips or repeats; other checkers add theirs with
+// Violate, and Violations lists them all, first found first:
+//
+//	a := labtest.NewAgreement[any](nil) // values compared with ==
+//	// in peer i's apply loop:
+//	a.Apply(i, m.CommandIndex, m.Command)
+//	// at the end, or whenever the test wants:
+//	if v := a.Violations(); len(v) > 0 { t.Fatalf("%q", v) }
 //
 // # Failure artefacts and the summary line
 //
@@ -260,6 +276,9 @@
 //	DISTLAB_LOG=1           keep the per-peer log for the artefacts (peers.log)
 //	DISTLAB_TIMEOUT=d       time limit of a test, on its clock (default 10m; 0: none)
 //	DISTLAB_VERBOSE=topics  print the per-peer log (lablog): 1, all, or VOTE,LEAD,...
+//
+// Each variable has one name and one parser, in distlab/internal/env, which
+// labrpc, lablog and labtest all read.
 //
 // # Running a harness body outside go test
 //

@@ -2,12 +2,14 @@ package labtest
 
 import (
 	"fmt"
-	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"distlab/internal/env"
+	"distlab/internal/testattr"
 	"distlab/lablog"
 )
 
@@ -29,6 +31,11 @@ import (
 //	distlab: artifacts=/tmp/distlab-TestX-123/
 //	distlab: replay: DISTLAB_REPLAY=/tmp/distlab-TestX-123/schedule.json go test ./raft -run '^TestX$'
 //
+// The same facts are test attributes (t.Attr) for tools: the seed as the
+// test starts, the virtual time, artefact folder and replay command at its
+// end, with the keys of distlab/internal/testattr; go test -json reports
+// each as an event with "Action":"attr".
+//
 // A goroutine still running after the test (a leak) fails the test. In a
 // bubble a leaked goroutine would keep the bubble alive for ever, so after
 // logging the report Run panics, which ends the test binary.
@@ -38,6 +45,7 @@ func Run(t *testing.T, body func(t *testing.T)) {
 	if err != nil {
 		t.Fatalf("labtest: %v", err)
 	}
+	t.Attr(testattr.Seed, strconv.FormatInt(seed, 10))
 	limit, err := timeLimit()
 	if err != nil {
 		t.Fatalf("labtest: %v", err)
@@ -75,7 +83,7 @@ func runSeed(t *testing.T) (int64, *Schedule, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	path := os.Getenv(EnvReplay)
+	path := env.ReplayPath()
 	if path == "" {
 		return seed, nil, nil
 	}
@@ -131,9 +139,10 @@ func (w *World) finish(t *testing.T, before map[uint64]bool) {
 	}
 }
 
-// report writes the artefacts if the test failed, and returns the summary
-// line and, for a failed test, the lines that say where the artefacts are
-// and how to replay them. It logs them when log is set.
+// report writes the artefacts if the test failed, reports the test's
+// attributes, and returns the summary line and, for a failed test, the
+// lines that say where the artefacts are and how to replay them. It logs
+// them when log is set.
 func (w *World) report(t *testing.T, rpcs int, bytes int64, log bool) []string {
 	var lines []string
 	if mainArgs == nil || t.Failed() {
@@ -141,12 +150,16 @@ func (w *World) report(t *testing.T, rpcs int, bytes int64, log bool) []string {
 		// of a run that passed.
 		lines = append(lines, fmt.Sprintf("distlab: virtual=%v wall=%v rpcs=%d bytes=%d seed=%d", w.virtual, w.Wall(), rpcs, bytes, w.seed))
 	}
+	t.Attr(testattr.Virtual, w.virtual.String())
 	if t.Failed() {
 		dir, err := w.WriteArtifacts()
 		if err != nil {
 			lines = append(lines, fmt.Sprintf("distlab: could not write the failure artefacts: %v", err))
 		} else {
-			lines = append(lines, "distlab: artifacts="+dir, "distlab: replay: "+replayCommand(dir, w.pkg, w.test))
+			replay := replayCommand(dir, w.pkg, w.test)
+			lines = append(lines, "distlab: artifacts="+dir, "distlab: replay: "+replay)
+			t.Attr(testattr.Artifacts, dir)
+			t.Attr(testattr.Replay, replay)
 		}
 	}
 	if log {
@@ -211,11 +224,11 @@ func (o *outside) stop() { close(o.req) }
 // DISTLAB_LOG=1, keeps its lines in memory for the failure artefacts.
 func (w *World) captureLogs() {
 	lablog.SetEpoch(w.start)
-	if !envOn(EnvLog) {
+	if !env.LogOn() {
 		return
 	}
 	w.logs = newRing(logRingBytes)
-	if os.Getenv("DISTLAB_VERBOSE") == "" {
+	if env.VerboseTopics() == "" {
 		lablog.SetTopics("all")
 		w.logs.prev = lablog.SetOutput(w.logs)
 	} else {
@@ -229,5 +242,5 @@ func (w *World) releaseLogs() {
 		return
 	}
 	lablog.SetOutput(w.logs.prev)
-	lablog.SetTopics(os.Getenv("DISTLAB_VERBOSE"))
+	lablog.SetTopics(env.VerboseTopics())
 }

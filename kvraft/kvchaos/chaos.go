@@ -29,7 +29,7 @@ func init() {
 			"network faults; after healing every client must be served, and porcupine checks the history.",
 		Defaults:  chaos.Config{Clients: 5},
 		Model:     &models.KvModel,
-		ModelName: "kv",
+		ModelName: models.KvModelName,
 		Setup: func(fs *flag.FlagSet) chaos.Start {
 			keys := 5
 			fs.Func("keys", "number of keys the clients share (default 5)", atLeast(&keys, 1))
