@@ -69,7 +69,7 @@
 // the seed of the schedule being replayed under DISTLAB_REPLAY, or else a
 // random seed that is printed at the end of the test. From it derive the
 // network's drops, delays and reorderings (one stream per link); the
-// harness's choices (World.Rand, World.Intn, each nemesis, each
+// harness's choices (World.Rand, each nemesis, each
 // Client.Rand, the names of the ends it makes); and the peers' own
 // randomness. A peer built with the classic Make(peers, me, ...) signature
 // gets its generator from the end to itself, which the harness always
@@ -260,13 +260,6 @@
 // process-wide: tests that run in parallel share it. Never log through a
 // *testing.T after its test ended (a late goroutine should use lablog).
 //
-// # Budgets
-//
-// World.Counters takes a snapshot of the RPCs and bytes sent so far;
-// CheckRPCs and CheckBytes fail the test when an interval exceeded a
-// budget, and Cluster.CheckRaftStateSize when a server's persisted state
-// outgrew its limit (the classic maxraftstate check).
-//
 // # Environment
 //
 //	DISTLAB_SEED=n          the seed (random and printed when unset)
@@ -286,4 +279,21 @@
 // distlab chaos command uses it), and returns an exit status. The command
 // prints its own summary: under Main the summary line is logged only for a
 // test that failed.
+//
+// # Files
+//
+//   - run.go: Run, the end of a test and its summary; main.go: Main
+//   - world.go: World, the network's wiring (the connectivity rule)
+//   - cluster.go: Cluster[S], the typed view; group.go: a cluster's servers
+//     and fault primitives, owned by the World; client.go: Client
+//   - faults.go: the table of fault kinds; linkfaults.go: link faults and
+//     pauses on the network
+//   - nemesis.go: Nemesis, random and replayed; nemesis_flags.go: its flags
+//   - schedule.go: Schedule, Event and their JSON
+//   - history.go, histcheck.go: History, Check, the timelines of faults
+//   - artifacts.go: WriteArtifacts, the replay command
+//   - agreement.go: Agreement, the log-agreement checker
+//   - seed.go, leak.go, watchdog.go, logring.go: seeds, the leak check, the
+//     time limit, the kept log
+//   - api.txt: the reviewed list of exported names, checked by a test
 package labtest

@@ -100,14 +100,6 @@ func (h *History) SetModel(name string, model porcupine.Model) {
 	h.modelName, h.model = name, &model
 }
 
-// SetModelName sets the model name written into history.json (e.g. "kv"),
-// so that "distlab check" knows how to re-check the file.
-func (h *History) SetModelName(name string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.modelName = name
-}
-
 // annotations turns the schedule's faults into annotations of the
 // visualisation, as intervals from a fault to its repair, or to its end for
 // a fault that lasts a given time, or to the end of the test: on the
@@ -220,7 +212,7 @@ func (w *World) writeHistoryArtifacts(dir string) error {
 	if info == nil {
 		// SetModel, but the test failed before Check: check now, to draw.
 		var li porcupine.LinearizationInfo
-		w.outside.do(func() { _, li = porcupine.CheckOperationsVerbose(*model, ops, DefaultCheckTimeout) })
+		w.outside.do(func() { _, li = porcupine.CheckOperationsVerbose(*model, ops, defaultCheckTimeout) })
 		info = &li
 	}
 	page, err := renderHistory(w, *model, *info, notes)

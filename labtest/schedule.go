@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 	"time"
 )
 
-// ScheduleVersion is the version of the schedule format that this package
+// scheduleVersion is the version of the schedule format that this package
 // writes and reads.
-const ScheduleVersion = 1
+const scheduleVersion = 1
 
 // Sources of events (Event.By).
 const (
@@ -69,7 +68,7 @@ const (
 // outside go test (see Main). Version 1 schedules written before the link
 // faults and pauses existed read unchanged.
 type Schedule struct {
-	Version int            `json:"version"`           // ScheduleVersion
+	Version int            `json:"version"`           // the format's version: 1
 	Seed    int64          `json:"seed"`              // the test's seed
 	Package string         `json:"package,omitempty"` // import path of the test's package
 	Test    string         `json:"test,omitempty"`    // the test's name (t.Name())
@@ -323,8 +322,8 @@ func ParseSchedule(b []byte) (*Schedule, error) {
 	if raw.Version == nil {
 		return nil, errors.New(`missing "version" (this reader understands version 1)`)
 	}
-	if *raw.Version != ScheduleVersion {
-		return nil, fmt.Errorf("schedule version is %d; this reader understands version %d", *raw.Version, ScheduleVersion)
+	if *raw.Version != scheduleVersion {
+		return nil, fmt.Errorf("schedule version is %d; this reader understands version %d", *raw.Version, scheduleVersion)
 	}
 	s := &Schedule{Version: *raw.Version, Seed: raw.Seed, Package: raw.Package, Test: raw.Test, Servers: raw.Servers, Command: raw.Command}
 	for i, r := range raw.Events {
@@ -436,14 +435,6 @@ func (s *Schedule) Marshal() ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-// Faults returns the events in time order, without the seed and test:
-// what to compare when asking whether two runs applied the same faults.
-func (s *Schedule) Faults() []Event {
-	out := append([]Event(nil), s.Events...)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].At < out[j].At })
-	return out
-}
-
 // recordLocked appends e, stamped with the current time and source, to the
 // test's schedule. Caller holds w.mu.
 func (w *World) recordLocked(by string, e Event) {
@@ -461,7 +452,7 @@ func (w *World) Schedule() *Schedule {
 		servers[k] = g.n
 	}
 	return &Schedule{
-		Version: ScheduleVersion,
+		Version: scheduleVersion,
 		Seed:    w.seed,
 		Package: w.pkg,
 		Test:    w.test,

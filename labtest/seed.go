@@ -20,13 +20,13 @@ const (
 	EnvTimeout   = env.Timeout   // time limit of a test, on its clock (default 10m; "0": none)
 )
 
-// DefaultTimeLimit is how long a test may take on its clock (virtual in a
+// defaultTimeLimit is how long a test may take on its clock (virtual in a
 // bubble, real with DISTLAB_REALTIME=1) before the harness declares it
 // stuck (see Run).
-const DefaultTimeLimit = 10 * time.Minute
+const defaultTimeLimit = 10 * time.Minute
 
 // timeLimit returns the time limit of a test: DISTLAB_TIMEOUT, or
-// DefaultTimeLimit (none for a body run by Main, whose command chooses its
+// defaultTimeLimit (none for a body run by Main, whose command chooses its
 // own durations); 0 means none.
 func timeLimit() (time.Duration, error) {
 	d, set, err := env.TimeoutValue()
@@ -38,7 +38,7 @@ func timeLimit() (time.Duration, error) {
 	case mainArgs != nil:
 		return 0, nil
 	}
-	return DefaultTimeLimit, nil
+	return defaultTimeLimit, nil
 }
 
 // seedFromEnv returns the seed that DISTLAB_SEED fixes, or a freshly drawn

@@ -173,9 +173,6 @@ func (w *World) Network() *labrpc.Network { return w.net }
 // in a bubble). Histories and schedules use this clock.
 func (w *World) Now() time.Duration { return time.Since(w.start) }
 
-// Start returns the instant the test started, on the test's clock.
-func (w *World) Start() time.Time { return w.start }
-
 // Rand returns a generator for the test's own random choices, derived from
 // the seed: a test that draws from it (and not from the global math/rand)
 // makes the same choices under the same seed. Each call returns a new,
@@ -185,14 +182,6 @@ func (w *World) Rand() *rand.Rand {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return rand.New(rand.NewPCG(w.rng.Uint64(), w.rng.Uint64()))
-}
-
-// Intn returns a harness choice in [0, n), drawn from the seed. It is safe
-// for concurrent use.
-func (w *World) Intn(n int) int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.rng.IntN(n)
 }
 
 // setMode sets one network mode (kind, on or off) and records it as applied

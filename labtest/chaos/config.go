@@ -47,18 +47,18 @@ type Config struct {
 	Out io.Writer
 }
 
-// DefaultConfig holds the defaults of the settings a lab leaves zero in
+// defaultConfig holds the defaults of the settings a lab leaves zero in
 // Lab.Defaults: 5 servers, 3 clients, 10 s of faults in one round, a
 // liveness bound of 10 s (the classic one), 20 ms of think time, and
 // labtest's default fault mix.
-func DefaultConfig() Config {
+func defaultConfig() Config {
 	return Config{Servers: 5, Clients: 3, Duration: 10 * time.Second, Liveness: 10 * time.Second, Think: 20 * time.Millisecond}
 }
 
 // withDefaults fills the zero fields of cfg from the lab's defaults, then
-// from DefaultConfig.
+// from defaultConfig.
 func (cfg Config) withDefaults(lab *Lab) Config {
-	for _, d := range []Config{lab.Defaults, DefaultConfig()} {
+	for _, d := range []Config{lab.Defaults, defaultConfig()} {
 		if cfg.Servers == 0 {
 			cfg.Servers = d.Servers
 		}

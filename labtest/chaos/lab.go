@@ -24,7 +24,8 @@ type Lab struct {
 	// About is a paragraph for the lab's -h, under its usage line.
 	About string
 	// Defaults are the lab's defaults of the common settings; its zero
-	// fields take DefaultConfig's.
+	// fields take the layer's: 5 servers, 3 clients, 10 s of faults in one
+	// round, a liveness bound of 10 s, 20 ms of think time.
 	Defaults Config
 	// MinServers is the smallest cluster the lab accepts (default 3, so
 	// that a server can fail while a majority works).
