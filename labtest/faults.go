@@ -151,28 +151,10 @@ func init() {
 					e.Mean = st.interval * 4 / 10
 					return e, ok
 				}}},
-		{name: KindLossy, args: argLink | argRate | argFor,
-			apply: func(g *group, e Event, by string) {
-				g.setLink(e, by, func(f *labrpc.Faults) { f.DropRequest, f.DropReply = e.Rate, e.Rate })
-			},
-			heal: healLinks(KindLossy),
-			move: &move{flag: "lossy", usage: "relative rate of lossy links (a quarter to three quarters of messages lost, for about 2×interval)",
-				pick: func(st *nemesisState) (Event, bool) {
-					e, ok := st.pickLink(KindLossy, jitter(st.r, 2*st.interval))
-					e.Rate = 0.25 + st.r.Float64()/2
-					return e, ok
-				}}},
-		{name: KindDuplicate, args: argLink | argRate | argFor,
-			apply: func(g *group, e Event, by string) {
-				g.setLink(e, by, func(f *labrpc.Faults) { f.Duplicate = e.Rate })
-			},
-			heal: healLinks(KindDuplicate),
-			move: &move{flag: "duplicate", usage: "relative rate of duplicating links (a quarter to three quarters of requests twice, for about 2×interval)",
-				pick: func(st *nemesisState) (Event, bool) {
-					e, ok := st.pickLink(KindDuplicate, jitter(st.r, 2*st.interval))
-					e.Rate = 0.25 + st.r.Float64()/2
-					return e, ok
-				}}},
+		linkRateKind(KindLossy, "relative rate of lossy links (a quarter to three quarters of messages lost, for about 2×interval)",
+			func(f *labrpc.Faults, rate float64) { f.DropRequest, f.DropReply = rate, rate }),
+		linkRateKind(KindDuplicate, "relative rate of duplicating links (a quarter to three quarters of requests twice, for about 2×interval)",
+			func(f *labrpc.Faults, rate float64) { f.Duplicate = rate }),
 		{name: KindPause, args: argServer | argFor, label: "paused",
 			apply: func(g *group, e Event, by string) { g.pause(e.Server, e.For, by) },
 			move: &move{flag: "pause", usage: "relative rate of pauses (a server frozen for about 2×interval, then resumed)",
@@ -195,6 +177,22 @@ func kindNames() []string {
 		out[i] = k.name
 	}
 	return out
+}
+
+// linkRateKind is the entry of a link fault that affects a fraction Rate
+// of a link's messages for a while (lossy, duplicate): set applies it to
+// the link's model.
+func linkRateKind(name, usage string, set func(f *labrpc.Faults, rate float64)) *kind {
+	return &kind{name: name, args: argLink | argRate | argFor,
+		apply: func(g *group, e Event, by string) {
+			g.setLink(e, by, func(f *labrpc.Faults) { set(f, e.Rate) })
+		},
+		heal: healLinks(name),
+		move: &move{flag: name, usage: usage, pick: func(st *nemesisState) (Event, bool) {
+			e, ok := st.pickLink(name, jitter(st.r, 2*st.interval))
+			e.Rate = 0.25 + st.r.Float64()/2
+			return e, ok
+		}}}
 }
 
 // healLinks returns the heal of a link fault kind: it ends the kind's

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -16,7 +15,7 @@ import (
 	"distlab/labtest"
 	"distlab/labtest/chaos"
 	"distlab/persister"
-	"distlab/porcupine"
+	"distlab/porcupine/models"
 )
 
 // The toy lab is a register on server 0 of a cluster, which persists each
@@ -31,8 +30,8 @@ func init() {
 		Name:       "toy",
 		Summary:    "a toy register, for the chaos layer's own tests",
 		Defaults:   chaos.Config{Servers: 3, Duration: 2 * time.Second},
-		Model:      &regModel,
-		ModelName:  "register",
+		Model:      &models.RegisterModel,
+		ModelName:  models.RegisterModelName,
 		Invariants: "the toy invariant",
 		Setup: func(fs *flag.FlagSet) chaos.Start {
 			stale := fs.Bool("stale", false, "serve reads from any server, which learns writes late")
@@ -97,28 +96,6 @@ func (r *Reg) Kill() {
 	r.wg.Wait()
 }
 
-// RegInput is the input of a register operation.
-type RegInput struct {
-	Write bool
-	Value int
-}
-
-var regModel = porcupine.Model{
-	Init: func() any { return 0 },
-	Step: func(state, input, output any) (bool, any) {
-		if in := input.(RegInput); in.Write {
-			return true, in.Value
-		}
-		return output.(int) == state.(int), state
-	},
-	DescribeOperation: func(input, output any) string {
-		if in := input.(RegInput); in.Write {
-			return fmt.Sprintf("write(%d)", in.Value)
-		}
-		return fmt.Sprintf("read() -> %v", output)
-	},
-}
-
 func startToy(t *testing.T, cfg chaos.Config, stale, deaf, violate bool) chaos.Service {
 	c := labtest.NewCluster(t, cfg.Servers, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*Reg, []any) {
 		v, _ := strconv.Atoi(string(p.ReadRaftState()))
@@ -127,17 +104,17 @@ func startToy(t *testing.T, cfg chaos.Config, stale, deaf, violate bool) chaos.S
 	})
 	// op calls server i (or a random one) until the call goes through or
 	// ctx ends.
-	op := func(ctx context.Context, ends []*labrpc.ClientEnd, r *rand.Rand, in RegInput) chaos.Op {
+	op := func(ctx context.Context, ends []*labrpc.ClientEnd, r *rand.Rand, in models.RegisterInput) chaos.Op {
 		return chaos.Op{Input: in, Do: func() (any, bool) {
 			for ctx.Err() == nil {
 				e, meth, reply := ends[0], "Reg.Read", 0
-				if in.Write {
+				if in.Op == models.RegisterWrite {
 					meth = "Reg.Write"
 				} else if stale {
 					e = ends[r.IntN(len(ends))]
 				}
 				if e.Call(meth, in.Value, &reply) {
-					return reply, true
+					return models.RegisterOutput{Value: reply}, true
 				}
 				time.Sleep(10 * time.Millisecond)
 			}
@@ -150,7 +127,11 @@ func startToy(t *testing.T, cfg chaos.Config, stale, deaf, violate bool) chaos.S
 			ends, j := c.MakeClient().Ends(), 0
 			return func() chaos.Op {
 				j++
-				return op(ctx, ends, r, RegInput{Write: r.IntN(2) == 0, Value: (id+1)*1_000_000 + j})
+				in := models.RegisterInput{Op: models.RegisterRead}
+				if r.IntN(2) == 0 {
+					in = models.RegisterInput{Op: models.RegisterWrite, Value: (id+1)*1_000_000 + j}
+				}
+				return op(ctx, ends, r, in)
 			}
 		},
 		Probe: func(ctx context.Context, do func(chaos.Op) (any, bool)) error {
@@ -158,7 +139,7 @@ func startToy(t *testing.T, cfg chaos.Config, stale, deaf, violate bool) chaos.S
 				<-ctx.Done()
 				return errors.New("the toy is deaf")
 			}
-			if _, ok := do(op(ctx, c.MakeClient().Ends(), nil, RegInput{Write: true, Value: 7})); !ok {
+			if _, ok := do(op(ctx, c.MakeClient().Ends(), nil, models.RegisterInput{Op: models.RegisterWrite, Value: 7})); !ok {
 				return errors.New("a write did not return")
 			}
 			return nil
