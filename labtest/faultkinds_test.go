@@ -172,3 +172,20 @@ func TestHealEndsLinkFaultsButNotPauses(t *testing.T) {
 		require.Greater(t, took, 900*time.Millisecond, "a pause cannot be cut short")
 	})
 }
+
+func TestRatesAllZeroMeanTheDefaultMix(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
+		c := labtest.NewCluster(t, 5, startCounter)
+		nem := c.StartNemesis(labtest.NemesisConfig{Interval: 100 * time.Millisecond, Rates: map[string]float64{"pause": 0}})
+		time.Sleep(3 * time.Second)
+		nem.Stop()
+		kinds := map[string]bool{}
+		for _, e := range c.World().Schedule().Events {
+			if e.By == labtest.ByNemesis {
+				kinds[e.Kind] = true
+			}
+		}
+		require.True(t, kinds[labtest.KindPartition], "the default mix partitions: %v", kinds)
+		require.False(t, kinds[labtest.KindPause], "and never pauses: %v", kinds)
+	})
+}

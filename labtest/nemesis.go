@@ -19,7 +19,8 @@ type NemesisConfig struct {
 	// NemesisFlags' rate flags: partition, crash, restart, disconnect, cut,
 	// mode (a network mode flips), slow, lossy, duplicate and pause. nil
 	// means the default mix: partition 3, crash 2, restart 2, disconnect 1,
-	// cut 1, mode 1. A move whose rate is 0 or absent never happens.
+	// cut 1, mode 1; so do rates that are all zero. A move whose rate is 0
+	// or absent never happens (unless all are).
 	Rates map[string]float64
 	// HealEvery is the number of faults after which the nemesis heals the
 	// cluster (restarts crashed servers, reconnects everything) and leaves
@@ -49,7 +50,11 @@ func (cfg NemesisConfig) withDefaults(n int) NemesisConfig {
 	if cfg.Interval <= 0 {
 		cfg.Interval = 500 * time.Millisecond
 	}
-	if cfg.Rates == nil {
+	sum := 0.0
+	for _, r := range cfg.Rates {
+		sum += r
+	}
+	if sum <= 0 { // nil, or all zero: the default mix
 		cfg.Rates = defaultRates()
 	}
 	if cfg.HealEvery == 0 {
