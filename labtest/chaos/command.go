@@ -64,7 +64,9 @@ func command(lab *Lab, args []string, stdout, stderr io.Writer) int {
 		if lab.About != "" {
 			fmt.Fprintf(stderr, "%s\n\n", lab.About)
 		}
-		fmt.Fprintf(stderr, "The artefact folder (schedule, history, report) goes under %s or the temporary folder.\n\n", labtest.EnvArtifacts)
+		fmt.Fprintf(stderr, "The artefact folder (schedule, history, report) goes under %s or the temporary folder;\n", labtest.EnvArtifacts)
+		fmt.Fprintf(stderr, "%s=1 adds the peers' log to it. The link faults and pauses (-slow, -lossy, -duplicate,\n", labtest.EnvLog)
+		fmt.Fprintf(stderr, "-pause) are off unless their rate is set.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
