@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
-	"strconv"
 	"testing"
 
 	"distlab/kvraft"
@@ -31,28 +30,14 @@ func init() {
 		Model:     &models.KvModel,
 		ModelName: models.KvModelName,
 		Setup: func(fs *flag.FlagSet) chaos.Start {
-			keys := 5
-			fs.Func("keys", "number of keys the clients share (default 5)", atLeast(&keys, 1))
-			maxraftstate := 1000
-			fs.Func("maxraftstate", "snapshot when Raft's state reaches this many bytes; -1: never (default 1000)", atLeast(&maxraftstate, -1))
+			keys := chaos.IntFlag(fs, "keys", 5, 1, "number of keys the clients share")
+			maxraftstate := chaos.IntFlag(fs, "maxraftstate", 1000, -1, "snapshot when Raft's state reaches this many bytes; -1: never")
 			unreliable := fs.Bool("unreliable", false, "start with an unreliable network (drops and delays)")
 			return func(t *testing.T, cfg chaos.Config) chaos.Service {
-				return start(t, cfg, keys, maxraftstate, *unreliable)
+				return start(t, cfg, *keys, *maxraftstate, *unreliable)
 			}
 		},
 	})
-}
-
-// atLeast parses an integer flag into p, refusing values below lo.
-func atLeast(p *int, lo int) func(string) error {
-	return func(s string) error {
-		v, err := strconv.Atoi(s)
-		if err == nil && v < lo {
-			err = fmt.Errorf("need at least %d", lo)
-		}
-		*p = v
-		return err
-	}
 }
 
 func start(t *testing.T, cfg chaos.Config, keys, maxraftstate int, unreliable bool) chaos.Service {
@@ -61,13 +46,13 @@ func start(t *testing.T, cfg chaos.Config, keys, maxraftstate int, unreliable bo
 		return kv, []any{kv, kv.Raft()}
 	})
 	c.World().Reliable(!unreliable)
-	// clerk makes a clerk that gives up when ctx ends.
+	// clerk makes a clerk that gives up when ctx ends; op is one of its
+	// operations, abandoned if the clerk was closed meanwhile.
 	clerk := func(ctx context.Context) *kvraft.Clerk {
 		ck := kvraft.MakeClerk(c.MakeClient().Ends())
 		context.AfterFunc(ctx, ck.Close)
 		return ck
 	}
-	// op is one operation of ck, abandoned if ck was closed meanwhile.
 	op := func(ck *kvraft.Clerk, in models.KvInput) chaos.Op {
 		return chaos.Op{Input: in, Do: func() (any, bool) {
 			var out models.KvOutput
@@ -84,20 +69,16 @@ func start(t *testing.T, cfg chaos.Config, keys, maxraftstate int, unreliable bo
 	}
 	return chaos.Service{
 		Clusters: []chaos.Faultable{c},
-		// Random Gets (50%), Puts (20%) and Appends on shared keys, each
-		// written value unique.
+		// Gets (50%), Puts (20%) and Appends on shared keys; every value written is unique.
 		Client: func(ctx context.Context, id int, r *rand.Rand) func() chaos.Op {
 			ck, j := clerk(ctx), 0
 			return func() chaos.Op {
 				j++
-				in := models.KvInput{Op: models.OpGet, Key: fmt.Sprintf("k%d", r.IntN(keys)), Value: fmt.Sprintf("[%d.%d]", id, j)}
-				switch p := r.IntN(10); {
-				case p < 5:
-					in.Value = ""
-				case p < 7:
+				in := models.KvInput{Op: models.OpAppend, Key: fmt.Sprintf("k%d", r.IntN(keys)), Value: fmt.Sprintf("[%d.%d]", id, j)}
+				if p := r.IntN(10); p < 5 {
+					in.Op, in.Value = models.OpGet, ""
+				} else if p < 7 {
 					in.Op = models.OpPut
-				default:
-					in.Op = models.OpAppend
 				}
 				return op(ck, in)
 			}
@@ -105,11 +86,10 @@ func start(t *testing.T, cfg chaos.Config, keys, maxraftstate int, unreliable bo
 		// A new client writes and reads back; porcupine judges the values.
 		Probe: func(ctx context.Context, do func(chaos.Op) (any, bool)) error {
 			ck := clerk(ctx)
-			if _, ok := do(op(ck, models.KvInput{Op: models.OpPut, Key: "probe", Value: "healed"})); !ok {
-				return fmt.Errorf("a new client's Put did not return")
-			}
-			if _, ok := do(op(ck, models.KvInput{Op: models.OpGet, Key: "probe"})); !ok {
-				return fmt.Errorf("a new client's Get did not return")
+			for _, in := range []models.KvInput{{Op: models.OpPut, Key: "probe", Value: "healed"}, {Op: models.OpGet, Key: "probe"}} {
+				if _, ok := do(op(ck, in)); !ok {
+					return fmt.Errorf("a new client's operation %+v did not return", in)
+				}
 			}
 			return nil
 		},

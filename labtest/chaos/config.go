@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"distlab/labtest"
@@ -141,4 +142,22 @@ func flags(fs *flag.FlagSet, lab *Lab) func() (Config, string) {
 		}
 		return c, s
 	}
+}
+
+// IntFlag defines an int flag on fs, as fs.Int does, that refuses a value
+// below min, naming the flag: for a lab's own flags in its Setup.
+func IntFlag(fs *flag.FlagSet, name string, value, min int, usage string) *int {
+	p := &value
+	fs.Func(name, fmt.Sprintf("%s (default %d)", usage, value), func(s string) error {
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			return errors.New("not an integer")
+		}
+		if v < min {
+			return fmt.Errorf("need at least %d", min)
+		}
+		*p = v
+		return nil
+	})
+	return p
 }
