@@ -34,7 +34,7 @@ func newCluster(t *testing.T, n int, unreliable bool, maxraftstate int) *cluster
 	w := labtest.WorldOf(t)
 	c := &cluster{Cluster: labtest.NewCluster(t, n, startServer(maxraftstate)), t: t, w: w,
 		h: w.History(), maxraftstate: maxraftstate}
-	c.Reliable(!unreliable)
+	c.World().Reliable(!unreliable)
 	c.h.SetModel("kv", models.KvModel)
 	c.RecordStates(0, func(_ int, kv *KVServer) report.State {
 		st := kv.rf.Inspect()

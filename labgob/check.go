@@ -13,10 +13,10 @@ import (
 )
 
 var (
-	warnMu  sync.Mutex
-	warnOut io.Writer = os.Stderr
-	warned            = map[string]bool{} // keys of warnings already printed
-	nWarn   int
+	warnMu     sync.Mutex
+	warnOut    io.Writer = os.Stderr
+	warned               = map[string]bool{} // keys of warnings already printed
+	errorCount int                           // warnings printed so far; the classic labgob tests read it by this name
 
 	checkedTypes sync.Map // reflect.Type -> struct{}: CheckType already ran
 )
@@ -35,7 +35,7 @@ func SetWarningOutput(w io.Writer) io.Writer {
 func Warnings() int {
 	warnMu.Lock()
 	defer warnMu.Unlock()
-	return nWarn
+	return errorCount
 }
 
 // warn prints the message unless a warning with the same key was printed
@@ -47,7 +47,7 @@ func warn(key, msg string) {
 		return
 	}
 	warned[key] = true
-	nWarn++
+	errorCount++
 	fmt.Fprintln(warnOut, "labgob warning: "+msg)
 }
 

@@ -35,6 +35,9 @@ type Encoder struct {
 	gob *gob.Encoder
 }
 
+// LabEncoder is the classic labs' name of Encoder.
+type LabEncoder = Encoder
+
 // NewEncoder returns an Encoder writing to w.
 func NewEncoder(w io.Writer) *Encoder {
 	return &Encoder{gob: gob.NewEncoder(w)}
@@ -68,6 +71,9 @@ func (enc *Encoder) EncodeValue(v reflect.Value) error {
 type Decoder struct {
 	gob *gob.Decoder
 }
+
+// LabDecoder is the classic labs' name of Decoder.
+type LabDecoder = Decoder
 
 // NewDecoder returns a Decoder reading from r.
 func NewDecoder(r io.Reader) *Decoder {

@@ -25,6 +25,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"distlab/internal/env"
 )
 
 // config is replaced as a whole, so a Logger reads it with one atomic load.
@@ -43,12 +45,12 @@ var (
 
 func init() {
 	c := &config{out: os.Stderr, epoch: time.Now()}
-	c.all, c.topics = parseTopics(os.Getenv("DISTLAB_VERBOSE"))
+	c.all, c.topics = parseTopics(env.VerboseTopics())
 	var bad []string
-	c.peers, bad = parsePeers(os.Getenv("DISTLAB_VERBOSE_PEERS"))
+	c.peers, bad = parsePeers(env.VerbosePeerList())
 	if len(bad) > 0 {
-		fmt.Fprintf(os.Stderr, "lablog: DISTLAB_VERBOSE_PEERS: %s not a peer number (want e.g. \"0,2\"); ignored\n",
-			strings.Join(bad, ", "))
+		fmt.Fprintf(os.Stderr, "lablog: %s: %s not a peer number (want e.g. \"0,2\"); ignored\n",
+			env.VerbosePeers, strings.Join(bad, ", "))
 	}
 	cur.Store(c)
 }

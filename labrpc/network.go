@@ -3,11 +3,11 @@ package labrpc
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"reflect"
-	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"distlab/internal/env"
 )
 
 // A Network is the simulated network: named ends (the client side of
@@ -93,7 +93,7 @@ func MakeNetwork() *Network {
 		done:     make(chan struct{}),
 	}
 	rn.seed = rand.Int64()
-	if s, err := strconv.ParseInt(os.Getenv("DISTLAB_SEED"), 10, 64); err == nil {
+	if s, set, err := env.SeedValue(); set && err == nil {
 		rn.seed = s
 	}
 	rn.orphan = &link{key: linkKey{}, hash: nameHash("orphan")}

@@ -19,22 +19,40 @@ const (
 	ReportFile      = "report.html"   // the run report (see distlab/labtest/report), its data in report.json
 )
 
-// writeArtifacts writes the failure artefacts of the test to a new folder
-// and returns its path: under DISTLAB_ARTIFACTS if set, else in the
-// system's temporary folder.
-func (w *World) writeArtifacts() (string, error) {
-	parent := os.Getenv(EnvArtifacts)
-	if parent != "" {
-		if err := os.MkdirAll(parent, 0o755); err != nil {
-			return "", fmt.Errorf("%s: %w", EnvArtifacts, err)
+// WriteArtifacts writes the test's artefacts as they stand now — the
+// failure schedule (ScheduleFile), the history and its HTML view with the
+// faults drawn on its timeline (HistoryFile, HistoryHTMLFile) when the test
+// recorded one, the per-peer log (LogFile) with DISTLAB_LOG=1, and, when
+// the test has failed, the run report (ReportFile, see WriteReport) — and
+// returns the folder's path. The folder is made on the first call, under
+// DISTLAB_ARTIFACTS if set, else in the system's temporary folder, and is
+// the same for every later call, which rewrites the files.
+//
+// Run calls it when a test fails; a command that reports on a run that
+// passed (distlab chaos) calls it too, so both write the same folder by
+// the same code. Other files may be added to the folder by the caller.
+func (w *World) WriteArtifacts() (string, error) {
+	w.mu.Lock()
+	dir := w.artifactDir
+	w.mu.Unlock()
+	if dir == "" {
+		parent := os.Getenv(EnvArtifacts)
+		if parent != "" {
+			if err := os.MkdirAll(parent, 0o755); err != nil {
+				return "", fmt.Errorf("%s: %w", EnvArtifacts, err)
+			}
 		}
-	}
-	dir, err := os.MkdirTemp(parent, "distlab-"+safeName(w.test)+"-")
-	if err != nil {
-		return "", fmt.Errorf("making the artefact folder: %w", err)
-	}
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs
+		d, err := os.MkdirTemp(parent, "distlab-"+safeName(w.test)+"-")
+		if err != nil {
+			return "", fmt.Errorf("making the artefact folder: %w", err)
+		}
+		if abs, err := filepath.Abs(d); err == nil {
+			d = abs
+		}
+		dir = d
+		w.mu.Lock()
+		w.artifactDir = dir
+		w.mu.Unlock()
 	}
 	b, err := w.Schedule().Marshal()
 	if err != nil {
@@ -51,8 +69,10 @@ func (w *World) writeArtifacts() (string, error) {
 			return dir, fmt.Errorf("writing the log: %w", err)
 		}
 	}
-	if _, err := w.WriteReport(dir); err != nil {
-		return dir, fmt.Errorf("writing the run report: %w", err)
+	if w.t != nil && w.t.Failed() {
+		if _, err := w.WriteReport(dir); err != nil {
+			return dir, fmt.Errorf("writing the run report: %w", err)
+		}
 	}
 	return dir, nil
 }

@@ -122,8 +122,8 @@ func buggyRegisterBody(t *testing.T) {
 		return r, []any{r}
 	})
 	h := w.History()
-	h.SetModelName("register")
-	nem := c.StartNemesis(labtest.NemesisConfig{Interval: 200 * time.Millisecond, Crash: 1, Restart: 1, Partition: 1})
+	h.SetModel("register", regModel)
+	nem := c.StartNemesis(labtest.NemesisConfig{Interval: 200 * time.Millisecond, Rates: map[string]float64{"crash": 1, "restart": 1, "partition": 1}})
 	var wg sync.WaitGroup
 	for k := 0; k < 3; k++ {
 		cl := c.MakeClient()

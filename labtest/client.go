@@ -29,16 +29,17 @@ type Client struct {
 // creation over the whole test) is the lane of its operations in a
 // history.
 func (c *Cluster[S]) MakeClient() *Client {
-	w := c.w
+	g := c.g
+	w := g.w
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	id := w.nclients
 	w.nclients++
-	nd := &node{name: fmt.Sprintf("client-%d", id), cluster: c.name, index: id, client: true, alive: true, up: true}
+	nd := &node{name: fmt.Sprintf("client-%d", id), cluster: g.name, index: id, client: true, alive: true, up: true}
 	w.addNodeLocked(nd)
-	cl := &Client{w: w, nd: nd, cluster: c.name, n: c.n}
-	for i := 0; i < c.n; i++ {
-		cl.ends = append(cl.ends, w.makeEndLocked(nd, serverName(c.name, i)))
+	cl := &Client{w: w, nd: nd, cluster: g.name, n: g.n}
+	for i := 0; i < g.n; i++ {
+		cl.ends = append(cl.ends, w.makeEndLocked(nd, serverName(g.name, i)))
 	}
 	cl.rng = rand.New(rand.NewPCG(w.rng.Uint64(), w.rng.Uint64()))
 	return cl

@@ -69,7 +69,7 @@
 // the seed of the schedule being replayed under DISTLAB_REPLAY, or else a
 // random seed that is printed at the end of the test. From it derive the
 // network's drops, delays and reorderings (one stream per link); the
-// harness's choices (World.Rand, World.Intn, each nemesis, each
+// harness's choices (World.Rand, each nemesis, each
 // Client.Rand, the names of the ends it makes); and the peers' own
 // randomness. A peer built with the classic Make(peers, me, ...) signature
 // gets its generator from the end to itself, which the harness always
@@ -102,9 +102,28 @@
 //     can never reach its successor.
 //   - Disconnect(i) and Connect(i) unplug and replug server i.
 //   - Partition(groups...) splits the cluster; servers in no group are
-//     isolated. Heal() removes partitions and cuts and reconnects everyone.
+//     isolated. Heal() removes partitions, cuts and link faults, and
+//     reconnects everyone.
 //   - Cut(from, to) is a one-way fault: from's calls to to are lost.
-//   - Reliable, LongReordering and LongDelays set the network's mode.
+//   - Inject(e) applies an Event of any kind, among them the faults that
+//     end by themselves: a slow link (KindSlow: from's calls to to take
+//     longer), a lossy link (KindLossy), a duplicating link (KindDuplicate)
+//     and a pause (KindPause), each for e.For.
+//   - World.Reliable, LongReordering and LongDelays set the network's mode.
+//
+// A pause is a GC pause or a SIGSTOP, not a crash: the server keeps its
+// state, and every message it sends or receives meanwhile is held and
+// delivered when it resumes. The harness cannot stop a peer's goroutines
+// or Go timers, so "its timers stall" means what the rest of the world can
+// see of them: a timer that fires during the pause may run its code, but
+// nothing it sends leaves before the resumption. A paused server can thus
+// come back with a higher term than a truly frozen one, never with news
+// from the pause. Pauses hold messages through the network's observer
+// (labrpc.Network.SetObserver), which the World installs at the first
+// pause; a test that sets its own observer turns pauses off.
+//
+// While a link fault lasts, the link's messages follow a labrpc.Faults
+// model (a perfect network with the fault) instead of the classic modes.
 //
 // Faults change only the harness's wiring of the network; Reachable tells
 // whether, as wired now, one server's calls reach another (useful to find a
@@ -144,14 +163,28 @@
 // Every fault the harness applies is recorded, with its time on the test's
 // clock, in the test's failure Schedule (see Schedule for the JSON format).
 // StartNemesis starts a random nemesis: partitions, crashes, restarts,
-// disconnections, one-way cuts and mode changes at random times, never
-// more than a minority of servers faulty at once, with regular heal
-// periods; Stop ends it and heals the cluster.
+// disconnections, one-way cuts and mode changes at random times (and the
+// link faults and pauses when their rates are set), never more than a
+// minority of servers faulty at once, with regular heal periods; Stop ends
+// it and heals the cluster.
 //
 //	nem := c.StartNemesis(labtest.NemesisConfig{})
 //	// ... clients work for a while ...
 //	nem.Stop()
 //	// ... require that the service recovers ...
+//
+// # Adding a fault kind
+//
+// Each kind of fault is one entry of the table in faults.go: its Kind
+// constant, its arguments (which Event fields it uses: the schedule's JSON
+// codec, its validation and Event.String follow them), how it is applied
+// to a cluster, what it repairs, how Heal removes it, its label on a
+// timeline, and its nemesis move (a rate flag and how it picks an event
+// within the nemesis's budget). The nemesis, NemesisFlags, replay, the
+// fault counts of summaries and history.html all derive from the table. A
+// new kind is one entry there, plus a primitive on the cluster's fault
+// group (group.go) when no existing one does what it needs, and a field
+// of Event when it takes a new kind of argument.
 //
 // When a test fails, the schedule is written to the artefacts, and
 // DISTLAB_REPLAY=path/schedule.json re-runs the test under its seed, with
@@ -166,7 +199,7 @@
 // of the test:
 //
 //	h := labtest.WorldOf(t).History()
-//	h.SetModel("kv", models.KvModel) // draw the history even if the test fails early
+//	h.SetModel(models.KvModelName, models.KvModel) // draw the history even if the test fails early
 //	// in each client's goroutine:
 //	labtest.Record(h, cl.ID(), models.KvInput{Op: models.OpAppend, Key: k, Value: v},
 //		func() models.KvOutput { ck.Append(k, v); return models.KvOutput{} })
@@ -179,6 +212,22 @@
 // (it takes no test time) with a real-time limit. A history that is not
 // linearizable fails the test, and the artefacts hold it with a
 // visualisation on which the schedule's faults are drawn.
+//
+// # Log agreement
+//
+// A lab that replicates a log (Raft, Paxos, the shard controller) checks
+// what its peers apply with an Agreement (agreement.go): each peer's test
+// service reports Apply(peer, index, value) as it applies, Snapshot when a
+// snapshot makes it jump ahead, Restart when it restarts empty. The
+// Agreement reports a slot that ever held two values, and a peer that
+// applies out of order, skips or repeats; other checkers add theirs with
+// Violate, and Violations lists them all, first found first:
+//
+//	a := labtest.NewAgreement[any](nil) // values compared with ==
+//	// in peer i's apply loop:
+//	a.Apply(i, m.CommandIndex, m.Command)
+//	// at the end, or whenever the test wants:
+//	if v := a.Violations(); len(v) > 0 { t.Fatalf("%q", v) }
 //
 // # Failure artefacts and the summary line
 //
@@ -198,7 +247,9 @@
 //	distlab: replay: DISTLAB_REPLAY=/tmp/distlab-TestX-123/schedule.json go test ./raft -run '^TestX$'
 //
 // "distlab replay DIR" runs that command many times and reports how often
-// the failure reproduces.
+// the failure reproduces. World.WriteArtifacts writes the same folder on
+// demand: a chaos run (labtest/chaos) that passed writes its report there,
+// by the same code.
 //
 // # The run report
 //
@@ -228,13 +279,6 @@
 // process-wide: tests that run in parallel share it. Never log through a
 // *testing.T after its test ended (a late goroutine should use lablog).
 //
-// # Budgets
-//
-// World.Counters takes a snapshot of the RPCs and bytes sent so far;
-// CheckRPCs and CheckBytes fail the test when an interval exceeded a
-// budget, and Cluster.CheckRaftStateSize when a server's persisted state
-// outgrew its limit (the classic maxraftstate check).
-//
 // # Environment
 //
 //	DISTLAB_SEED=n          the seed (random and printed when unset)
@@ -247,8 +291,30 @@
 //	DISTLAB_TIMEOUT=d       time limit of a test, on its clock (default 10m; 0: none)
 //	DISTLAB_VERBOSE=topics  print the per-peer log (lablog): 1, all, or VOTE,LEAD,...
 //
+// Each variable has one name and one parser, in distlab/internal/env, which
+// labrpc, lablog and labtest all read.
+//
 // # Running a harness body outside go test
 //
 // Main runs a body as a test in a virtual-time bubble from a command (the
-// distlab chaos command uses it), and returns an exit status.
+// distlab chaos command uses it), and returns an exit status. The command
+// prints its own summary: under Main the summary line is logged only for a
+// test that failed.
+//
+// # Files
+//
+//   - run.go: Run, the end of a test and its summary; main.go: Main
+//   - world.go: World, the network's wiring (the connectivity rule)
+//   - cluster.go: Cluster[S], the typed view; group.go: a cluster's servers
+//     and fault primitives, owned by the World; client.go: Client
+//   - faults.go: the table of fault kinds; linkfaults.go: link faults and
+//     pauses on the network
+//   - nemesis.go: Nemesis, random and replayed; nemesis_flags.go: its flags
+//   - schedule.go: Schedule, Event and their JSON
+//   - history.go, histcheck.go: History, Check, the timelines of faults
+//   - artifacts.go: WriteArtifacts, the replay command
+//   - agreement.go: Agreement, the log-agreement checker
+//   - seed.go, leak.go, watchdog.go, logring.go: seeds, the leak check, the
+//     time limit, the kept log
+//   - api.txt: the reviewed list of exported names, checked by a test
 package labtest

@@ -7,18 +7,18 @@ import (
 	"distlab/porcupine"
 )
 
-// DefaultCheckTimeout is the real-time limit of History.Check when given 0.
-const DefaultCheckTimeout = time.Minute
+// defaultCheckTimeout is the real-time limit of History.Check when given 0.
+const defaultCheckTimeout = time.Minute
 
 // Check checks the history with porcupine against model, with a limit of
-// timeout of real time (0: DefaultCheckTimeout). The check runs outside the
+// timeout of real time (0: a minute). The check runs outside the
 // virtual clock: it takes no test time. An Illegal history fails the test
 // (the artefacts then hold history.json and history.html, with the
 // schedule's faults drawn on the timeline); Unknown (out of time) is logged
 // and does not fail it. Check returns the verdict.
 func (h *History) Check(model porcupine.Model, timeout time.Duration) porcupine.CheckResult {
 	if timeout <= 0 {
-		timeout = DefaultCheckTimeout
+		timeout = defaultCheckTimeout
 	}
 	ops := h.Operations()
 	var res porcupine.CheckResult

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"distlab/porcupine"
@@ -101,20 +100,14 @@ func (h *History) SetModel(name string, model porcupine.Model) {
 	h.modelName, h.model = name, &model
 }
 
-// SetModelName sets the model name written into history.json (e.g. "kv"),
-// so that "distlab check" knows how to re-check the file.
-func (h *History) SetModelName(name string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.modelName = name
-}
-
 // annotations turns the schedule's faults into annotations of the
-// visualisation, as intervals from a fault to its repair (or the end of the
-// test): a crash until the restart, and a disconnection until the
-// reconnection, on the server's lane; a partition until the next partition
-// or heal, and a cut until the heal, on the cluster's lane; a network mode
-// while it is on, on the "network" lane. Heals are points.
+// visualisation, as intervals from a fault to its repair, or to its end for
+// a fault that lasts a given time, or to the end of the test: on the
+// server's lane for a fault of one server (a crash until the restart), on
+// the cluster's network lane for a partition (until the next one or a
+// heal), a cut or a link fault, and on the "network" lane for a network
+// mode. Heals are points. What repairs what comes from the table of fault
+// kinds.
 func (w *World) annotations() []porcupine.Annotation {
 	const (
 		faultColour  = "#f8c4c4"
@@ -122,62 +115,66 @@ func (w *World) annotations() []porcupine.Annotation {
 		repairColour = "#c4f0c8"
 	)
 	end := w.Now().Nanoseconds()
-	var out []porcupine.Annotation
-	open := map[string]int{} // what is open → its index in out
-	begin := func(key, tag, desc, colour string, e Event) {
-		if _, ok := open[key]; ok {
-			return
-		}
-		open[key] = len(out)
-		out = append(out, porcupine.Annotation{Tag: tag, Start: e.At.Nanoseconds(), End: end, Description: desc,
-			Details: fmt.Sprintf("%s at %v (by %s)", e.String(), e.At, e.By), BackgroundColor: colour})
+	type span struct {
+		at      int    // index in out
+		kind    string // the fault's kind
+		cluster string
 	}
+	var out []porcupine.Annotation
+	open := map[string]span{} // what is open, by key
+	details := func(e Event) string { return fmt.Sprintf("%s at %v (by %s)", e.String(), e.At, e.By) }
 	finish := func(key string, e Event) {
-		if k, ok := open[key]; ok {
-			out[k].End = e.At.Nanoseconds()
-			out[k].Details += fmt.Sprintf("; %s at %v (by %s)", e.String(), e.At, e.By)
+		if s, ok := open[key]; ok {
+			out[s.at].End = min(out[s.at].End, e.At.Nanoseconds())
+			out[s.at].Details += "; " + details(e)
 			delete(open, key)
 		}
 	}
 	for _, e := range w.Schedule().Events {
-		srv := serverName(e.Cluster, e.Server)
-		lane := e.Cluster + " network"
-		switch e.Kind {
-		case KindCrash:
-			begin("crash "+srv, srv, "crashed", faultColour, e)
-		case KindRestart:
-			finish("crash "+srv, e)
-		case KindDisconnect:
-			begin("disconnect "+srv, srv, "disconnected", faultColour, e)
-		case KindConnect:
-			finish("disconnect "+srv, e)
-		case KindPartition:
-			finish("partition "+e.Cluster, e)
-			begin("partition "+e.Cluster, lane, e.String(), faultColour, e)
-		case KindCut:
-			begin(e.String(), lane, e.String(), faultColour, e)
-		case KindHeal:
-			for key := range open {
-				c := e.Cluster
-				if key == "partition "+c || strings.HasPrefix(key, "cut "+c+"-") ||
-					strings.HasPrefix(key, "disconnect "+c+"-") {
+		k, ok := kindsByName[e.Kind]
+		if !ok {
+			continue
+		}
+		lane, family := e.Cluster+" network", e.Kind
+		switch {
+		case k.args&argServer != 0:
+			lane = serverName(e.Cluster, e.Server)
+		case k.args&argOn != 0:
+			lane = "network"
+		}
+		if k.repairs != "" {
+			family = k.repairs
+		}
+		key := family + " " + lane
+		if k.args&argLink != 0 {
+			key = family + " " + serverName(e.Cluster, e.From) + " -> " + serverName(e.Cluster, e.To)
+		}
+		switch {
+		case e.IsFault():
+			finish(key, e) // a partition ends the one before
+			a := porcupine.Annotation{Tag: lane, Start: e.At.Nanoseconds(), End: end, Description: k.label,
+				Details: details(e), BackgroundColor: faultColour}
+			if a.Description == "" {
+				a.Description = e.String()
+			}
+			if lane == "network" {
+				a.BackgroundColor = modeColour
+			}
+			if e.For > 0 {
+				a.End = min(end, (e.At + e.For).Nanoseconds())
+			}
+			open[key] = span{at: len(out), kind: e.Kind, cluster: e.Cluster}
+			out = append(out, a)
+		case k.repairs == "*": // heal: ends what Heal removes
+			for key, s := range open {
+				if s.cluster == e.Cluster && kindsByName[s.kind].heal != nil {
 					finish(key, e)
 				}
 			}
 			out = append(out, porcupine.Annotation{Tag: lane, Start: e.At.Nanoseconds(), Description: e.String(),
-				Details: fmt.Sprintf("%s at %v (by %s)", e.String(), e.At, e.By), BackgroundColor: repairColour})
-		case KindReliable:
-			if e.On {
-				finish("unreliable", e)
-			} else {
-				begin("unreliable", "network", "unreliable", modeColour, e)
-			}
-		case KindLongReordering, KindLongDelays:
-			if e.On {
-				begin(e.Kind, "network", e.Kind, modeColour, e)
-			} else {
-				finish(e.Kind, e)
-			}
+				Details: details(e), BackgroundColor: repairColour})
+		default:
+			finish(key, e)
 		}
 	}
 	return out
@@ -201,7 +198,7 @@ func (w *World) checkedHistory() (*History, []porcupine.Operation, *porcupine.Mo
 	if model != nil && info == nil {
 		var li porcupine.LinearizationInfo
 		var res porcupine.CheckResult
-		w.outside.do(func() { res, li = porcupine.CheckOperationsVerbose(*model, ops, DefaultCheckTimeout) })
+		w.outside.do(func() { res, li = porcupine.CheckOperationsVerbose(*model, ops, defaultCheckTimeout) })
 		info = &li
 		h.mu.Lock()
 		h.result, h.info = res, info

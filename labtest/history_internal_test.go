@@ -40,3 +40,27 @@ func TestFaultsAreDrawnAsIntervalsUntilTheirRepair(t *testing.T) {
 		{"s-2", "disconnected", 700, open},
 	}, got)
 }
+
+func TestFaultsThatEndByThemselvesAreDrawnUntilTheirEndOrAHeal(t *testing.T) {
+	at := func(ms int) time.Duration { return time.Duration(ms) * time.Millisecond }
+	w := &World{start: time.Now().Add(-10 * time.Second), events: []Event{
+		{At: at(100), Kind: KindSlow, Cluster: "s", From: 0, To: 1, Mean: at(50), For: at(300)},
+		{At: at(100), Kind: KindLossy, Cluster: "s", From: 1, To: 2, Rate: 0.5, For: at(1000)},
+		{At: at(200), Kind: KindPause, Cluster: "s", Server: 2, For: at(500)},
+		{At: at(300), Kind: KindHeal, Cluster: "s"},
+	}}
+	type span struct {
+		tag, desc  string
+		start, end int64
+	}
+	var got []span
+	for _, a := range w.annotations() {
+		got = append(got, span{a.Tag, a.Description, a.Start / 1e6, a.End / 1e6})
+	}
+	require.Equal(t, []span{
+		{"s network", "slow s-0 -> s-1 mean 50ms for 300ms", 100, 300},
+		{"s network", "lossy s-1 -> s-2 rate 0.5 for 1s", 100, 300},
+		{"s-2", "paused", 200, 700},
+		{"s network", "heal s", 300, 0},
+	}, got)
+}

@@ -9,11 +9,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"distlab/internal/env"
 )
 
 // EnvMain is set by Main in the environment of the child process it starts,
 // to the name of the body the child must run.
-const EnvMain = "DISTLAB_MAIN"
+const EnvMain = env.Main
 
 // Main runs body as a test named name — with Run, so in a virtual-time
 // bubble with everything Run provides — from a program that is not a test
@@ -35,7 +37,7 @@ const EnvMain = "DISTLAB_MAIN"
 //		return labtest.Main("Chaos", stdout, stderr, func(t *testing.T) { ... })
 //	}
 func Main(name string, stdout, stderr io.Writer, body func(t *testing.T)) int {
-	if os.Getenv(EnvMain) == name {
+	if env.MainBody() == name {
 		runMainChild(name, body) // exits
 	}
 	exe, err := os.Executable()
@@ -86,7 +88,7 @@ func runMainChild(name string, body func(t *testing.T)) {
 
 // testingNoise passes the child's output through to w without the testing
 // package's framing, which means nothing to the user of a command: it drops
-// the "=== RUN" and "--- PASS" lines and the closing "PASS", and it prints
+// the "=== RUN", "=== ATTR" and "--- PASS" lines and the closing "PASS", and it prints
 // the harness's own "distlab:" lines without the t.Log prefix. Everything
 // else, a failure's report above all, is passed on whole.
 type testingNoise struct {
@@ -112,7 +114,8 @@ func (f *testingNoise) Write(p []byte) (int, error) {
 func (f *testingNoise) line(line string) {
 	switch {
 	case strings.HasPrefix(line, "=== RUN"), strings.HasPrefix(line, "=== PAUSE"),
-		strings.HasPrefix(line, "=== CONT"), strings.HasPrefix(line, "--- PASS"), line == "PASS":
+		strings.HasPrefix(line, "=== CONT"), strings.HasPrefix(line, "=== ATTR"), strings.HasPrefix(line, "--- PASS"),
+		line == "PASS":
 		return
 	}
 	line = tLogPrefix.ReplaceAllString(line, "$1")

@@ -18,7 +18,6 @@ var children = map[string]func(t *testing.T){
 	"LeakBlocked":  leakBlockedBody,
 	"FailPlain":    func(t *testing.T) { t.Error("deliberate failure") },
 	"RealtimeLeak": leakSleeperBody,
-	"Budgets":      budgetsBody,
 	"Logged":       loggedBody,
 	"Unfinished":   unfinishedBody,
 	"Stuck":        stuckBody,

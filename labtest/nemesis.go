@@ -15,28 +15,47 @@ type NemesisConfig struct {
 	// Interval is the mean time between two faults (default 500 ms); each
 	// gap is drawn uniformly from [Interval/2, 3*Interval/2).
 	Interval time.Duration
-	// Relative rates of the kinds of fault. All zero means the defaults
-	// Partition 3, Crash 2, Restart 2, Disconnect 1, Cut 1, Mode 1. A kind
-	// with rate 0 never happens (unless all are 0).
-	Partition, Crash, Restart, Disconnect, Cut, Mode float64
+	// Rates are the relative rates of the nemesis's moves, by the names of
+	// NemesisFlags' rate flags: partition, crash, restart, disconnect, cut,
+	// mode (a network mode flips), slow, lossy, duplicate and pause. nil
+	// means the default mix: partition 3, crash 2, restart 2, disconnect 1,
+	// cut 1, mode 1; so do rates that are all zero. A move whose rate is 0
+	// or absent never happens (unless all are).
+	Rates map[string]float64
 	// HealEvery is the number of faults after which the nemesis heals the
 	// cluster (restarts crashed servers, reconnects everything) and leaves
 	// it alone for HealFor. Default 4; negative: never.
 	HealEvery int
 	// HealFor is the length of a heal period (default 2*Interval).
 	HealFor time.Duration
-	// MaxFaulty bounds the servers that are crashed, disconnected, cut or in
-	// a minority partition at any one time. Default, and maximum, a
-	// minority: (n-1)/2, so that a majority can always make progress.
+	// MaxFaulty bounds the servers that are crashed, disconnected, paused,
+	// at the faulty end of a link or in a minority partition at any one
+	// time. Default, and maximum, a minority: (n-1)/2, so that a majority
+	// can always make progress.
 	MaxFaulty int
+}
+
+// defaultRates returns the rates of the moves of the table, by flag.
+func defaultRates() map[string]float64 {
+	r := map[string]float64{}
+	for _, k := range kinds {
+		if k.move != nil {
+			r[k.move.flag] = k.move.rate
+		}
+	}
+	return r
 }
 
 func (cfg NemesisConfig) withDefaults(n int) NemesisConfig {
 	if cfg.Interval <= 0 {
 		cfg.Interval = 500 * time.Millisecond
 	}
-	if cfg.Partition == 0 && cfg.Crash == 0 && cfg.Restart == 0 && cfg.Disconnect == 0 && cfg.Cut == 0 && cfg.Mode == 0 {
-		cfg.Partition, cfg.Crash, cfg.Restart, cfg.Disconnect, cfg.Cut, cfg.Mode = 3, 2, 2, 1, 1, 1
+	sum := 0.0
+	for _, r := range cfg.Rates {
+		sum += r
+	}
+	if sum <= 0 { // nil, or all zero: the default mix
+		cfg.Rates = defaultRates()
 	}
 	if cfg.HealEvery == 0 {
 		cfg.HealEvery = 4
@@ -50,51 +69,16 @@ func (cfg NemesisConfig) withDefaults(n int) NemesisConfig {
 	return cfg
 }
 
-// faultTarget is what a nemesis needs of a Cluster, whatever its server type.
-type faultTarget interface {
-	size() int
-	clusterName() string
-	world() *World
-	crash(i int, by string) bool
-	restart(i int, by string) bool
-	setUp(i int, up bool, by string)
-	partition(groups [][]int, by string)
-	cut(from, to int, by string)
-	heal(by string)
-	crashed() []int
-	addNemesis(n *Nemesis)
-}
-
 // A Nemesis injects faults into a cluster from a goroutine of its own: a
 // random one (StartNemesis), or one that plays a schedule (Apply, and
 // StartNemesis under DISTLAB_REPLAY). Stop it before checking that the
 // service recovers; the cluster stops it at the end of the test anyway.
 type Nemesis struct {
-	c        faultTarget
+	g        *group
 	stopping chan struct{}
 	done     chan struct{}
 	once     sync.Once
 	modes    netModes // network modes when the nemesis started
-}
-
-func (c *Cluster[S]) size() int           { return c.n }
-func (c *Cluster[S]) clusterName() string { return c.name }
-func (c *Cluster[S]) world() *World       { return c.w }
-func (c *Cluster[S]) crashed() []int {
-	c.w.mu.Lock()
-	defer c.w.mu.Unlock()
-	var out []int
-	for i, nd := range c.nodes {
-		if !nd.alive {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-func (c *Cluster[S]) addNemesis(n *Nemesis) {
-	c.w.mu.Lock()
-	defer c.w.mu.Unlock()
-	c.nemeses = append(c.nemeses, n)
 }
 
 // StartNemesis starts a random nemesis on the cluster: at random times it
@@ -103,24 +87,28 @@ func (c *Cluster[S]) addNemesis(n *Nemesis) {
 // than cfg.MaxFaulty servers faulty at once, and healing the cluster
 // regularly. Its choices come from the test's seed. Under DISTLAB_REPLAY it
 // instead re-applies, at their recorded times, the events that the
-// nemesis of the recorded run applied to this cluster.
+// nemeses of the recorded run applied to this cluster from now on.
 func (c *Cluster[S]) StartNemesis(cfg NemesisConfig) *Nemesis {
-	n := newNemesis(c)
-	if s := c.w.replay; s != nil {
+	g := c.g
+	n := newNemesis(g)
+	if s := g.w.replay; s != nil {
 		var evs []Event
+		now := g.w.Now()
 		for _, e := range s.Events {
-			if e.By == ByNemesis && e.Cluster == c.name {
+			// A nemesis started later in the test (a chaos run's second
+			// round) replays only what the recorded run's did.
+			if e.By == ByNemesis && e.Cluster == g.name && e.At >= now {
 				evs = append(evs, e)
 			}
 		}
 		go n.play(evs, ByNemesis)
 		return n
 	}
-	c.w.mu.Lock()
-	k := len(c.nemeses)
-	c.w.mu.Unlock()
-	r := deriveRand(c.w.seed, fmt.Sprintf("nemesis/%s/%d", c.name, k))
-	go n.random(cfg.withDefaults(c.n), r)
+	g.w.mu.Lock()
+	k := len(g.nemeses)
+	g.w.mu.Unlock()
+	r := deriveRand(g.w.seed, fmt.Sprintf("nemesis/%s/%d", g.name, k))
+	go n.random(cfg.withDefaults(g.n), r)
 	return n
 }
 
@@ -135,11 +123,12 @@ func (c *Cluster[S]) StartNemesis(cfg NemesisConfig) *Nemesis {
 //	require.NoError(t, err)
 //	c.Apply(s).Wait()
 func (c *Cluster[S]) Apply(s *Schedule) *Nemesis {
-	n := newNemesis(c)
+	g := c.g
+	n := newNemesis(g)
 	var evs []Event
 	for _, e := range s.Events {
-		if e.Cluster == c.name || e.Cluster == "" {
-			if err := e.validate(map[string]int{e.Cluster: c.n}); err != nil {
+		if e.Cluster == g.name || e.Cluster == "" {
+			if err := e.validate(map[string]int{e.Cluster: g.n}); err != nil {
 				panic(fmt.Sprintf("labtest: Apply: event %v: %v", e, err))
 			}
 			evs = append(evs, e)
@@ -149,13 +138,12 @@ func (c *Cluster[S]) Apply(s *Schedule) *Nemesis {
 	return n
 }
 
-func newNemesis(c faultTarget) *Nemesis {
-	w := c.world()
+func newNemesis(g *group) *Nemesis {
+	w := g.w
 	w.mu.Lock()
-	modes := w.modes
-	w.mu.Unlock()
-	n := &Nemesis{c: c, stopping: make(chan struct{}), done: make(chan struct{}), modes: modes}
-	c.addNemesis(n)
+	defer w.mu.Unlock()
+	n := &Nemesis{g: g, stopping: make(chan struct{}), done: make(chan struct{}), modes: w.modes}
+	g.nemeses = append(g.nemeses, n)
 	return n
 }
 
@@ -166,25 +154,30 @@ func (n *Nemesis) Wait() { <-n.done }
 // Stop stops the nemesis and returns the cluster to health: crashed servers
 // are restarted, partitions and cuts healed, servers reconnected, and the
 // network modes set back to what they were when the nemesis started. These
-// events are recorded with By "nemesis-stop".
+// events are recorded with By "nemesis-stop". A pause cannot be cut short:
+// Stop returns when the last pause of the cluster's servers has ended.
 func (n *Nemesis) Stop() {
 	n.halt()
-	for _, i := range n.c.crashed() {
-		n.c.restart(i, ByNemesisStop)
+	g := n.g
+	for _, i := range g.crashed() {
+		g.restart(i, ByNemesisStop)
 	}
-	n.c.heal(ByNemesisStop)
-	w := n.c.world()
+	g.heal(ByNemesisStop)
+	w := g.w
 	w.mu.Lock()
 	now := w.modes
 	w.mu.Unlock()
 	if now.unreliable != n.modes.unreliable {
-		w.setMode(KindReliable, !n.modes.unreliable, ByNemesisStop, n.c.clusterName())
+		w.setMode(KindReliable, !n.modes.unreliable, ByNemesisStop, g.name)
 	}
 	if now.longReordering != n.modes.longReordering {
-		w.setMode(KindLongReordering, n.modes.longReordering, ByNemesisStop, n.c.clusterName())
+		w.setMode(KindLongReordering, n.modes.longReordering, ByNemesisStop, g.name)
 	}
 	if now.longDelays != n.modes.longDelays {
-		w.setMode(KindLongDelays, n.modes.longDelays, ByNemesisStop, n.c.clusterName())
+		w.setMode(KindLongDelays, n.modes.longDelays, ByNemesisStop, g.name)
+	}
+	if d := g.pausedUntil() - w.Now(); d > 0 {
+		time.Sleep(d)
 	}
 }
 
@@ -197,7 +190,7 @@ func (n *Nemesis) halt() {
 // sleepUntil waits until the test's clock reads at, and reports false if
 // the nemesis was stopped first.
 func (n *Nemesis) sleepUntil(at time.Duration) bool {
-	d := at - n.c.world().Now()
+	d := at - n.g.w.Now()
 	if d <= 0 {
 		select {
 		case <-n.stopping:
@@ -232,234 +225,158 @@ func (n *Nemesis) play(evs []Event, by string) {
 
 // apply applies one event to the cluster.
 func (n *Nemesis) apply(e Event, by string) {
-	c := n.c
-	switch e.Kind {
-	case KindCrash:
-		c.crash(e.Server, by)
-	case KindRestart:
-		c.crash(e.Server, by)
-		c.restart(e.Server, by)
-	case KindDisconnect:
-		c.setUp(e.Server, false, by)
-	case KindConnect:
-		c.setUp(e.Server, true, by)
-	case KindPartition:
-		c.partition(e.Groups, by)
-	case KindCut:
-		c.cut(e.From, e.To, by)
-	case KindHeal:
-		c.heal(by)
-	case KindReliable, KindLongReordering, KindLongDelays:
-		c.world().setMode(e.Kind, e.On, by, c.clusterName())
+	kindsByName[e.Kind].apply(n.g, e, by)
+}
+
+// nemesisState is the random nemesis's view of the servers it made
+// faulty, and what a move needs to choose within its budget.
+type nemesisState struct {
+	g         *group
+	n         int
+	r         *rand.Rand
+	maxFaulty int
+	interval  time.Duration
+	// marks holds, by kind, the servers that the nemesis made faulty with
+	// faults of that kind since the last heal.
+	marks map[string]map[int]bool
+	// ends holds, for a fault that ends by itself, when its mark goes.
+	ends map[string]map[int]time.Duration
+}
+
+func (st *nemesisState) clear() {
+	st.marks, st.ends = map[string]map[int]bool{}, map[string]map[int]time.Duration{}
+	for _, k := range kinds {
+		st.marks[k.name], st.ends[k.name] = map[int]bool{}, map[int]time.Duration{}
 	}
 }
 
-// setMode sets one network mode (kind, on or off) and records it as applied
-// by by (the test, a nemesis or a schedule).
-func (w *World) setMode(kind string, on bool, by, cluster string) {
-	w.mu.Lock()
-	switch kind {
-	case KindReliable:
-		w.modes.unreliable = !on
-	case KindLongReordering:
-		w.modes.longReordering = on
-	case KindLongDelays:
-		w.modes.longDelays = on
-	}
-	w.recordLocked(by, Event{Kind: kind, Cluster: cluster, On: on})
-	w.mu.Unlock()
-	switch kind {
-	case KindReliable:
-		w.net.Reliable(on)
-	case KindLongReordering:
-		w.net.LongReordering(on)
-	case KindLongDelays:
-		w.net.LongDelays(on)
+// mark marks server i faulty by a fault of kind, for d (0: until a repair
+// or a heal).
+func (st *nemesisState) mark(kind string, i int, d time.Duration) {
+	st.marks[kind][i] = true
+	if d > 0 {
+		st.ends[kind][i] = st.g.w.Now() + d
 	}
 }
 
-// chaos is the random nemesis's view of which servers it made faulty.
-type chaos struct {
-	n                     int
-	crashed, disconnected map[int]bool
-	minority, cutEnds     map[int]bool
+// release drops the marks of the faults that have ended by themselves.
+func (st *nemesisState) release() {
+	now := st.g.w.Now()
+	for kind, ends := range st.ends {
+		for i, end := range ends {
+			if end <= now {
+				delete(st.marks[kind], i)
+				delete(ends, i)
+			}
+		}
+	}
 }
 
-func (s *chaos) faulty() map[int]bool {
+// faulty returns the servers made faulty by every kind but except.
+func (st *nemesisState) faulty(except string) map[int]bool {
 	f := map[int]bool{}
-	for _, m := range []map[int]bool{s.crashed, s.disconnected, s.minority, s.cutEnds} {
-		for i := range m {
-			f[i] = true
+	for k, m := range st.marks {
+		if k != except {
+			for i := range m {
+				f[i] = true
+			}
 		}
 	}
 	return f
 }
 
-func (s *chaos) clear() {
-	s.crashed, s.disconnected, s.minority, s.cutEnds = map[int]bool{}, map[int]bool{}, map[int]bool{}, map[int]bool{}
+// candidates returns the servers (but those in skip) that may become
+// faulty within the budget: the faulty ones, and any while there is room.
+func (st *nemesisState) candidates(skip map[int]bool) []int {
+	faulty := st.faulty("")
+	var out []int
+	for i := 0; i < st.n; i++ {
+		if !skip[i] && (faulty[i] || len(faulty) < st.maxFaulty) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (st *nemesisState) pick(xs []int) int { return xs[st.r.IntN(len(xs))] }
+
+// pickServer chooses a server (not in skip) for a fault of kind that lasts
+// d (0: until repaired).
+func (st *nemesisState) pickServer(kind string, skip map[int]bool, d time.Duration) (Event, bool) {
+	cs := st.candidates(skip)
+	if len(cs) == 0 {
+		return Event{Kind: kind}, false
+	}
+	i := st.pick(cs)
+	st.mark(kind, i, d)
+	return Event{Kind: kind, Server: i, For: d}, true
+}
+
+// pickRepair chooses a server made faulty by a fault of kind fault, for
+// the repair kind.
+func (st *nemesisState) pickRepair(kind, fault string) (Event, bool) {
+	if len(st.marks[fault]) == 0 {
+		return Event{Kind: kind}, false
+	}
+	i := st.pick(sortedKeys(st.marks[fault]))
+	delete(st.marks[fault], i)
+	return Event{Kind: kind, Server: i}, true
+}
+
+// pickLink chooses a one-way link between a (possibly new) faulty server
+// and another, either way, for a fault of kind that lasts d (0: until
+// healed).
+func (st *nemesisState) pickLink(kind string, d time.Duration) (Event, bool) {
+	cs := st.candidates(nil)
+	if len(cs) == 0 || st.n < 2 {
+		return Event{Kind: kind}, false
+	}
+	v := st.pick(cs)
+	u := st.r.IntN(st.n - 1)
+	if u >= v {
+		u++
+	}
+	st.mark(kind, v, d)
+	if st.r.IntN(2) == 0 {
+		return Event{Kind: kind, From: v, To: u, For: d}, true
+	}
+	return Event{Kind: kind, From: u, To: v, For: d}, true
 }
 
 // random is the loop of a random nemesis.
 func (n *Nemesis) random(cfg NemesisConfig, r *rand.Rand) {
 	defer close(n.done)
-	c := n.c
-	st := &chaos{n: c.size()}
+	g := n.g
+	st := &nemesisState{g: g, n: g.n, r: r, maxFaulty: cfg.MaxFaulty, interval: cfg.Interval}
 	st.clear()
-	for _, i := range c.crashed() {
-		st.crashed[i] = true
+	for _, i := range g.crashed() {
+		st.marks[KindCrash][i] = true
 	}
-	next := c.world().Now() + jitter(r, cfg.Interval)
+	next := g.w.Now() + jitter(r, cfg.Interval)
 	faults := 0
 	for {
 		if !n.sleepUntil(next) {
 			return
 		}
 		if cfg.HealEvery > 0 && faults > 0 && faults%cfg.HealEvery == 0 {
-			for _, i := range sortedKeys(st.crashed) {
-				c.restart(i, ByNemesis)
+			for _, i := range sortedKeys(st.marks[KindCrash]) {
+				g.restart(i, ByNemesis)
 			}
-			c.heal(ByNemesis)
+			g.heal(ByNemesis)
 			st.clear()
 			faults++
 			next += cfg.HealFor + jitter(r, cfg.Interval)
 			continue
 		}
+		st.release()
 		for try := 0; try < 8; try++ {
-			if n.randomFault(cfg, r, st) {
+			if e, ok := drawMove(r, cfg.Rates).move.pick(st); ok {
+				n.apply(e, ByNemesis)
 				break
 			}
 		}
 		faults++
 		next += jitter(r, cfg.Interval)
-	}
-}
-
-// randomFault tries one random fault within the budget, and reports
-// whether it applied one.
-func (n *Nemesis) randomFault(cfg NemesisConfig, r *rand.Rand, st *chaos) bool {
-	c := n.c
-	weights := []float64{cfg.Partition, cfg.Crash, cfg.Restart, cfg.Disconnect, cfg.Cut, cfg.Mode}
-	total := 0.0
-	for _, w := range weights {
-		total += w
-	}
-	x := r.Float64() * total
-	kind := 0
-	for kind < len(weights)-1 && x >= weights[kind] {
-		x -= weights[kind]
-		kind++
-	}
-	faulty := st.faulty()
-	// candidates returns the servers that may become faulty within budget.
-	candidates := func(skip map[int]bool) []int {
-		var out []int
-		for i := 0; i < st.n; i++ {
-			if skip[i] {
-				continue
-			}
-			if faulty[i] || len(faulty) < cfg.MaxFaulty {
-				out = append(out, i)
-			}
-		}
-		return out
-	}
-	pick := func(xs []int) int { return xs[r.IntN(len(xs))] }
-	switch kind {
-	case 0: // partition: a random minority (including the faulty) against the rest
-		if cfg.MaxFaulty == 0 {
-			return false
-		}
-		minority := map[int]bool{}
-		for _, m := range []map[int]bool{st.crashed, st.disconnected, st.cutEnds} {
-			for i := range m {
-				minority[i] = true
-			}
-		}
-		k := len(minority) + r.IntN(cfg.MaxFaulty-len(minority)+1)
-		if k == 0 {
-			k = 1
-		}
-		perm := r.Perm(st.n)
-		for _, i := range perm {
-			if len(minority) >= k {
-				break
-			}
-			minority[i] = true
-		}
-		var a, b []int
-		for i := 0; i < st.n; i++ {
-			if minority[i] {
-				a = append(a, i)
-			} else {
-				b = append(b, i)
-			}
-		}
-		c.partition([][]int{a, b}, ByNemesis)
-		st.minority = minority
-		return true
-	case 1: // crash
-		alive := candidates(st.crashed)
-		if len(alive) == 0 {
-			return false
-		}
-		i := pick(alive)
-		c.crash(i, ByNemesis)
-		st.crashed[i] = true
-		return true
-	case 2: // restart
-		if len(st.crashed) == 0 {
-			return false
-		}
-		i := pick(sortedKeys(st.crashed))
-		c.restart(i, ByNemesis)
-		delete(st.crashed, i)
-		return true
-	case 3: // disconnect, or reconnect one
-		if len(st.disconnected) > 0 && r.IntN(2) == 0 {
-			i := pick(sortedKeys(st.disconnected))
-			c.setUp(i, true, ByNemesis)
-			delete(st.disconnected, i)
-			return true
-		}
-		cs := candidates(st.disconnected)
-		if len(cs) == 0 {
-			return false
-		}
-		i := pick(cs)
-		c.setUp(i, false, ByNemesis)
-		st.disconnected[i] = true
-		return true
-	case 4: // one-way cut between a (possibly new) faulty server and another
-		cs := candidates(nil)
-		if len(cs) == 0 || st.n < 2 {
-			return false
-		}
-		v := pick(cs)
-		u := r.IntN(st.n - 1)
-		if u >= v {
-			u++
-		}
-		if r.IntN(2) == 0 {
-			c.cut(v, u, ByNemesis)
-		} else {
-			c.cut(u, v, ByNemesis)
-		}
-		st.cutEnds[v] = true
-		return true
-	default: // network mode
-		w := c.world()
-		w.mu.Lock()
-		m := w.modes
-		w.mu.Unlock()
-		switch r.IntN(3) {
-		case 0:
-			w.setMode(KindReliable, m.unreliable, ByNemesis, c.clusterName())
-		case 1:
-			w.setMode(KindLongReordering, !m.longReordering, ByNemesis, c.clusterName())
-		default:
-			w.setMode(KindLongDelays, !m.longDelays, ByNemesis, c.clusterName())
-		}
-		return true
 	}
 }
 

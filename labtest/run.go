@@ -2,13 +2,15 @@ package labtest
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"distlab/internal/env"
+	"distlab/internal/testattr"
 	"distlab/lablog"
 )
 
@@ -30,6 +32,11 @@ import (
 //	distlab: artifacts=/tmp/distlab-TestX-123/
 //	distlab: replay: DISTLAB_REPLAY=/tmp/distlab-TestX-123/schedule.json go test ./raft -run '^TestX$'
 //
+// The same facts are test attributes (t.Attr) for tools: the seed as the
+// test starts, the virtual time, artefact folder and replay command at its
+// end, with the keys of distlab/internal/testattr; go test -json reports
+// each as an event with "Action":"attr".
+//
 // A goroutine still running after the test (a leak) fails the test. In a
 // bubble a leaked goroutine would keep the bubble alive for ever, so after
 // logging the report Run panics, which ends the test binary.
@@ -39,6 +46,7 @@ func Run(t *testing.T, body func(t *testing.T)) {
 	if err != nil {
 		t.Fatalf("labtest: %v", err)
 	}
+	t.Attr(testattr.Seed, strconv.FormatInt(seed, 10))
 	limit, err := timeLimit()
 	if err != nil {
 		t.Fatalf("labtest: %v", err)
@@ -76,7 +84,7 @@ func runSeed(t *testing.T) (int64, *Schedule, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	path := os.Getenv(EnvReplay)
+	path := env.ReplayPath()
 	if path == "" {
 		return seed, nil, nil
 	}
@@ -99,6 +107,7 @@ func runSeed(t *testing.T) (int64, *Schedule, error) {
 // clusters' (which kill the servers).
 func (w *World) finish(t *testing.T, before map[uint64]bool) {
 	w.stopWatchdog()
+	w.stopTimers()
 	w.mu.Lock()
 	w.virtual = w.Now()
 	w.ended = true
@@ -131,18 +140,28 @@ func (w *World) finish(t *testing.T, before map[uint64]bool) {
 	}
 }
 
-// report writes the artefacts if the test failed, and returns the summary
-// line and, for a failed test, the lines that say where the artefacts are
-// and how to replay them. It logs them when log is set.
+// report writes the artefacts if the test failed, reports the test's
+// attributes, and returns the summary line and, for a failed test, the
+// lines that say where the artefacts are and how to replay them. It logs
+// them when log is set.
 func (w *World) report(t *testing.T, rpcs int, bytes int64, log bool) []string {
-	lines := []string{fmt.Sprintf("distlab: virtual=%v wall=%v rpcs=%d bytes=%d seed=%d", w.virtual, w.wall(), rpcs, bytes, w.seed)}
+	var lines []string
+	if mainArgs == nil || t.Failed() {
+		// A command running a body through Main prints its own summary
+		// of a run that passed.
+		lines = append(lines, fmt.Sprintf("distlab: virtual=%v wall=%v rpcs=%d bytes=%d seed=%d", w.virtual, w.Wall(), rpcs, bytes, w.seed))
+	}
+	t.Attr(testattr.Virtual, w.virtual.String())
 	if t.Failed() {
-		dir, err := w.writeArtifacts()
+		dir, err := w.WriteArtifacts()
 		if err != nil {
 			lines = append(lines, fmt.Sprintf("distlab: could not write the failure artefacts: %v", err))
 		} else {
+			replay := replayCommand(dir, w.pkg, w.test)
 			lines = append(lines, "distlab: artifacts="+dir, "distlab: report: "+filepath.Join(dir, ReportFile),
-				"distlab: replay: "+replayCommand(dir, w.pkg, w.test))
+				"distlab: replay: "+replay)
+			t.Attr(testattr.Artifacts, dir)
+			t.Attr(testattr.Replay, replay)
 		}
 	}
 	if page, err := w.writeRequestedReport(); err != nil {
@@ -167,8 +186,10 @@ func (w *World) forget() {
 	}
 }
 
-// wall returns the real time since the test started.
-func (w *World) wall() time.Duration {
+// Wall returns the real time since the test started (the test's clock is
+// virtual in a bubble; this one is not). It is safe to call from inside the
+// bubble: the real clock is read outside it.
+func (w *World) Wall() time.Duration {
 	var d time.Duration
 	w.outside.do(func() { d = time.Since(w.realStart) })
 	return d.Round(time.Microsecond)
@@ -210,11 +231,11 @@ func (o *outside) stop() { close(o.req) }
 // DISTLAB_LOG=1, keeps its lines in memory for the failure artefacts.
 func (w *World) captureLogs() {
 	lablog.SetEpoch(w.start)
-	if !envOn(EnvLog) {
+	if !env.LogOn() {
 		return
 	}
 	w.logs = newRing(logRingBytes)
-	if os.Getenv("DISTLAB_VERBOSE") == "" {
+	if env.VerboseTopics() == "" {
 		lablog.SetTopics("all")
 		w.logs.prev = lablog.SetOutput(w.logs)
 	} else {
@@ -228,5 +249,5 @@ func (w *World) releaseLogs() {
 		return
 	}
 	lablog.SetOutput(w.logs.prev)
-	lablog.SetTopics(os.Getenv("DISTLAB_VERBOSE"))
+	lablog.SetTopics(env.VerboseTopics())
 }

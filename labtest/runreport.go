@@ -97,7 +97,7 @@ func (w *World) reportDocument() (*report.Document, error) {
 		d.Command, d.Package = mainArgs, ""
 	}
 	for _, c := range w.clusters {
-		for i := 0; i < w.sizes[c]; i++ {
+		for i := 0; i < w.groups[c].n; i++ {
 			d.Lanes = append(d.Lanes, report.Lane{Name: serverName(c, i), Cluster: c})
 		}
 	}
@@ -223,18 +223,19 @@ func (c *Cluster[S]) RecordStates(interval time.Duration, state func(i int, s S)
 	if interval <= 0 {
 		interval = 25 * time.Millisecond
 	}
+	g := c.g
 	quit, done := make(chan struct{}), make(chan struct{})
-	rec := c.w.Recorder()
+	rec := g.w.Recorder()
 	go func() {
 		defer close(done)
 		tk := time.NewTicker(interval)
 		defer tk.Stop()
 		for {
-			for i := 0; i < c.n; i++ {
+			for i := 0; i < g.n; i++ {
 				if s, ok := c.Server(i); ok {
-					rec.State(serverName(c.name, i), state(i, s))
+					rec.State(serverName(g.name, i), state(i, s))
 				} else {
-					rec.Down(serverName(c.name, i))
+					rec.Down(serverName(g.name, i))
 				}
 			}
 			select {
@@ -246,7 +247,7 @@ func (c *Cluster[S]) RecordStates(interval time.Duration, state func(i int, s S)
 	}()
 	// Cleanups run last-registered first: this one before the cluster's,
 	// which kills the servers.
-	c.t.Cleanup(func() {
+	g.t.Cleanup(func() {
 		close(quit)
 		<-done
 	})

@@ -5,28 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 	"time"
 )
 
-// ScheduleVersion is the version of the schedule format that this package
+// scheduleVersion is the version of the schedule format that this package
 // writes and reads.
-const ScheduleVersion = 1
-
-// The kinds of Event.
-const (
-	KindCrash          = "crash"           // server crashed: killed, its Persister kept
-	KindRestart        = "restart"         // server restarted from a copy of its Persister
-	KindDisconnect     = "disconnect"      // server cut off from everyone
-	KindConnect        = "connect"         // server reconnected
-	KindPartition      = "partition"       // cluster split into groups
-	KindCut            = "cut"             // one-way cut: from's calls to to are lost
-	KindHeal           = "heal"            // partitions and cuts removed, servers reconnected
-	KindReliable       = "reliable"        // network mode: reliable on/off
-	KindLongReordering = "long-reordering" // network mode: long reordering on/off
-	KindLongDelays     = "long-delays"     // network mode: long delays on/off
-)
+const scheduleVersion = 1
 
 // Sources of events (Event.By).
 const (
@@ -61,18 +46,29 @@ const (
 //
 // "at" is a Go duration since the start of the test. "kind" is one of the
 // Kind constants; "args" holds what the kind needs: "cluster" (the cluster's
-// Name; may be omitted when the test has one cluster) with "server" for
-// crash, restart, disconnect and connect, "groups" (server indices) for
-// partition, "from" and "to" for cut, nothing more for heal, and "on" (a
-// boolean) for the three network modes, which apply to the whole network.
+// Name; may be omitted when the test has one cluster) with
+//
+//   - "server" (an index) for crash, restart, disconnect, connect and pause;
+//   - "groups" (lists of server indices) for partition;
+//   - "from" and "to" (indices: from's calls to to) for cut, slow, lossy
+//     and duplicate;
+//   - "on" (a boolean) for the network modes reliable, long-reordering and
+//     long-delays, which apply to the whole network;
+//   - "rate" (a probability) for lossy and duplicate, "mean" (a Go
+//     duration) for slow, and "for" (a Go duration: how long the fault
+//     lasts, after which it ends by itself) for slow, lossy, duplicate and
+//     pause;
+//   - nothing more for heal.
+//
 // "by" says who applied the event (ByTest, ByNemesis, ByNemesisStop,
 // BySchedule); it may be omitted in a hand-written schedule. "servers" maps
 // each cluster's name to its number of servers. "seed", "package" and
 // "test" say which run the schedule came from; a hand-written schedule may
 // leave them out. "command" is set instead of "package" when the test ran
-// outside go test (see Main).
+// outside go test (see Main). Version 1 schedules written before the link
+// faults and pauses existed read unchanged.
 type Schedule struct {
-	Version int            `json:"version"`           // ScheduleVersion
+	Version int            `json:"version"`           // the format's version: 1
 	Seed    int64          `json:"seed"`              // the test's seed
 	Package string         `json:"package,omitempty"` // import path of the test's package
 	Test    string         `json:"test,omitempty"`    // the test's name (t.Name())
@@ -84,26 +80,34 @@ type Schedule struct {
 }
 
 // An Event is one fault in a Schedule. Which fields matter depends on Kind:
-// see Schedule.
+// see Schedule. What each kind does, how it is encoded, validated, applied,
+// repaired, drawn and chosen by the nemesis is one entry of the table of
+// fault kinds (faults.go).
 type Event struct {
 	At      time.Duration // since the start of the test, on the test's clock
 	Kind    string        // a Kind constant
 	By      string        // a By constant: who applied it
 	Cluster string        // the cluster's Name ("" for network modes)
-	Server  int           // crash, restart, disconnect, connect
+	Server  int           // crash, restart, disconnect, connect, pause
 	Groups  [][]int       // partition
-	From    int           // cut
-	To      int           // cut
+	From    int           // cut, slow, lossy, duplicate
+	To      int           // cut, slow, lossy, duplicate
 	On      bool          // reliable, long-reordering, long-delays
+	Rate    float64       // lossy, duplicate: the fraction of messages affected
+	Mean    time.Duration // slow: the mean extra time of a call
+	For     time.Duration // slow, lossy, duplicate, pause: how long the fault lasts
 }
 
 type eventArgs struct {
-	Cluster string  `json:"cluster,omitempty"`
-	Server  *int    `json:"server,omitempty"`
-	Groups  [][]int `json:"groups,omitempty"`
-	From    *int    `json:"from,omitempty"`
-	To      *int    `json:"to,omitempty"`
-	On      *bool   `json:"on,omitempty"`
+	Cluster string   `json:"cluster,omitempty"`
+	Server  *int     `json:"server,omitempty"`
+	Groups  [][]int  `json:"groups,omitempty"`
+	From    *int     `json:"from,omitempty"`
+	To      *int     `json:"to,omitempty"`
+	On      *bool    `json:"on,omitempty"`
+	Rate    *float64 `json:"rate,omitempty"`
+	Mean    *string  `json:"mean,omitempty"`
+	For     *string  `json:"for,omitempty"`
 }
 
 type eventJSON struct {
@@ -116,19 +120,35 @@ type eventJSON struct {
 // MarshalJSON writes the event as {"at", "kind", "by", "args"} with only the
 // arguments its kind uses.
 func (e Event) MarshalJSON() ([]byte, error) {
+	k, ok := kindsByName[e.Kind]
+	if !ok {
+		return nil, fmt.Errorf("unknown event kind %q", e.Kind)
+	}
 	j := eventJSON{At: e.At.String(), Kind: e.Kind, By: e.By, Args: eventArgs{Cluster: e.Cluster}}
-	switch e.Kind {
-	case KindCrash, KindRestart, KindDisconnect, KindConnect:
+	dur := func(d time.Duration) *string { s := d.String(); return &s }
+	if k.args&argServer != 0 {
 		j.Args.Server = &e.Server
-	case KindPartition:
+	}
+	if k.args&argGroups != 0 {
 		j.Args.Groups = e.Groups
 		if j.Args.Groups == nil {
 			j.Args.Groups = [][]int{}
 		}
-	case KindCut:
+	}
+	if k.args&argLink != 0 {
 		j.Args.From, j.Args.To = &e.From, &e.To
-	case KindReliable, KindLongReordering, KindLongDelays:
+	}
+	if k.args&argOn != 0 {
 		j.Args.On = &e.On
+	}
+	if k.args&argRate != 0 {
+		j.Args.Rate = &e.Rate
+	}
+	if k.args&argMean != 0 {
+		j.Args.Mean = dur(e.Mean)
+	}
+	if k.args&argFor != 0 {
+		j.Args.For = dur(e.For)
 	}
 	return json.Marshal(j)
 }
@@ -146,69 +166,122 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return fmt.Errorf("\"at\": %q is not a Go duration such as \"1.5s\": %w", j.At, err)
 	}
+	k, ok := kindsByName[j.Kind]
+	if !ok {
+		return fmt.Errorf("unknown event kind %q (known: %s)", j.Kind, strings.Join(kindNames(), ", "))
+	}
 	*e = Event{At: at, Kind: j.Kind, By: j.By, Cluster: j.Args.Cluster}
-	need := func(name string, p *int) (int, error) {
+	a := j.Args
+	need := func(bit arg, name, example string, present bool) error {
+		if k.args&bit != 0 && !present {
+			return fmt.Errorf("%s event needs args.%s%s", j.Kind, name, example)
+		}
+		return nil
+	}
+	dur := func(name string, s *string) (time.Duration, error) {
+		if s == nil {
+			return 0, nil
+		}
+		d, err := time.ParseDuration(*s)
+		if err != nil {
+			return 0, fmt.Errorf("args.%s: %q is not a Go duration such as \"1.5s\"", name, *s)
+		}
+		return d, nil
+	}
+	errs := []error{
+		need(argServer, "server", "", a.Server != nil),
+		need(argGroups, "groups", ", e.g. [[0,1],[2,3,4]]", a.Groups != nil),
+		need(argLink, "from", "", a.From != nil),
+		need(argLink, "to", "", a.To != nil),
+		need(argOn, "on", " (true or false)", a.On != nil),
+		need(argRate, "rate", " (a probability, e.g. 0.5)", a.Rate != nil),
+		need(argMean, "mean", " (a Go duration, e.g. \"100ms\")", a.Mean != nil),
+		need(argFor, "for", " (a Go duration, e.g. \"2s\")", a.For != nil),
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	deref := func(p *int) int {
 		if p == nil {
-			return 0, fmt.Errorf("%s event needs args.%s", j.Kind, name)
+			return 0
 		}
-		return *p, nil
+		return *p
 	}
-	switch j.Kind {
-	case KindCrash, KindRestart, KindDisconnect, KindConnect:
-		e.Server, err = need("server", j.Args.Server)
-	case KindPartition:
-		if j.Args.Groups == nil {
-			return fmt.Errorf("partition event needs args.groups, e.g. [[0,1],[2,3,4]]")
-		}
-		e.Groups = j.Args.Groups
-	case KindCut:
-		if e.From, err = need("from", j.Args.From); err == nil {
-			e.To, err = need("to", j.Args.To)
-		}
-	case KindHeal:
-	case KindReliable, KindLongReordering, KindLongDelays:
-		if j.Args.On == nil {
-			return fmt.Errorf("%s event needs args.on (true or false)", j.Kind)
-		}
-		e.On = *j.Args.On
-	default:
-		return fmt.Errorf("unknown event kind %q (known: %s)", j.Kind, strings.Join(kinds(), ", "))
+	e.Server, e.Groups, e.From, e.To = deref(a.Server), a.Groups, deref(a.From), deref(a.To)
+	if a.On != nil {
+		e.On = *a.On
 	}
+	if a.Rate != nil {
+		e.Rate = *a.Rate
+	}
+	if e.Mean, err = dur("mean", a.Mean); err != nil {
+		return err
+	}
+	e.For, err = dur("for", a.For)
 	return err
 }
 
-func kinds() []string {
-	return []string{KindCrash, KindRestart, KindDisconnect, KindConnect, KindPartition, KindCut,
-		KindHeal, KindReliable, KindLongReordering, KindLongDelays}
+// IsFault reports whether the event is a fault — it makes the cluster less
+// healthy: a crash, a disconnection, a partition, a cut, a link fault, a
+// pause, a network mode away from normal — rather than a repair (a restart,
+// a reconnection, a heal, a mode back to normal). Summaries count faults
+// with it.
+func (e Event) IsFault() bool {
+	k, ok := kindsByName[e.Kind]
+	switch {
+	case !ok:
+		return false
+	case k.fault != nil:
+		return k.fault(e)
+	}
+	return k.repairs == ""
 }
 
-// String describes the event in a few words, e.g. "crash server-3" or
-// "partition server [0 1] [2 3 4]".
+// String describes the event in a few words, e.g. "crash server-3",
+// "partition server [0 1] [2 3 4]" or "slow server-0 -> server-1 mean 100ms
+// for 2s".
 func (e Event) String() string {
 	c := e.Cluster
 	if c == "" {
 		c = "cluster"
 	}
-	switch e.Kind {
-	case KindCrash, KindRestart, KindDisconnect, KindConnect:
-		return fmt.Sprintf("%s %s", e.Kind, serverName(c, e.Server))
-	case KindPartition:
-		var b strings.Builder
-		fmt.Fprintf(&b, "partition %s", c)
+	k, ok := kindsByName[e.Kind]
+	if !ok {
+		return e.Kind
+	}
+	var b strings.Builder
+	b.WriteString(e.Kind)
+	switch {
+	case k.args&argServer != 0:
+		fmt.Fprintf(&b, " %s", serverName(c, e.Server))
+	case k.args&argGroups != 0:
+		fmt.Fprintf(&b, " %s", c)
 		for _, g := range e.Groups {
 			fmt.Fprintf(&b, " %v", g)
 		}
-		return b.String()
-	case KindCut:
-		return fmt.Sprintf("cut %s -> %s", serverName(c, e.From), serverName(c, e.To))
-	case KindHeal:
-		return "heal " + c
-	default:
+	case k.args&argLink != 0:
+		fmt.Fprintf(&b, " %s -> %s", serverName(c, e.From), serverName(c, e.To))
+	case k.args&argOn != 0:
 		if e.On {
-			return e.Kind + " on"
+			b.WriteString(" on")
+		} else {
+			b.WriteString(" off")
 		}
-		return e.Kind + " off"
+	default:
+		fmt.Fprintf(&b, " %s", c)
 	}
+	if k.args&argRate != 0 {
+		fmt.Fprintf(&b, " rate %g", e.Rate)
+	}
+	if k.args&argMean != 0 {
+		fmt.Fprintf(&b, " mean %v", e.Mean)
+	}
+	if k.args&argFor != 0 {
+		fmt.Fprintf(&b, " for %v", e.For)
+	}
+	return b.String()
 }
 
 // serverName is the labrpc server name of a cluster's server i.
@@ -249,8 +322,8 @@ func ParseSchedule(b []byte) (*Schedule, error) {
 	if raw.Version == nil {
 		return nil, errors.New(`missing "version" (this reader understands version 1)`)
 	}
-	if *raw.Version != ScheduleVersion {
-		return nil, fmt.Errorf("schedule version is %d; this reader understands version %d", *raw.Version, ScheduleVersion)
+	if *raw.Version != scheduleVersion {
+		return nil, fmt.Errorf("schedule version is %d; this reader understands version %d", *raw.Version, scheduleVersion)
 	}
 	s := &Schedule{Version: *raw.Version, Seed: raw.Seed, Package: raw.Package, Test: raw.Test, Servers: raw.Servers, Command: raw.Command}
 	for i, r := range raw.Events {
@@ -269,11 +342,15 @@ func ParseSchedule(b []byte) (*Schedule, error) {
 	return s, nil
 }
 
-// validate checks the indices of the event against the cluster sizes, when
-// they are known.
+// validate checks the event's arguments: its indices against the cluster
+// sizes, when they are known, its rate and durations.
 func (e Event) validate(servers map[string]int) error {
 	if e.At < 0 {
 		return fmt.Errorf("negative time %v", e.At)
+	}
+	k, ok := kindsByName[e.Kind]
+	if !ok {
+		return fmt.Errorf("unknown event kind %q (known: %s)", e.Kind, strings.Join(kindNames(), ", "))
 	}
 	n, known := servers[e.Cluster]
 	if e.Cluster == "" && len(servers) == 1 {
@@ -287,15 +364,14 @@ func (e Event) validate(servers map[string]int) error {
 		}
 		return nil
 	}
-	switch e.Kind {
-	case KindCrash, KindRestart, KindDisconnect, KindConnect:
-		return check("server", e.Server)
-	case KindCut:
-		if err := check("from", e.From); err != nil {
-			return err
-		}
-		return check("to", e.To)
-	case KindPartition:
+	var errs []error
+	if k.args&argServer != 0 {
+		errs = append(errs, check("server", e.Server))
+	}
+	if k.args&argLink != 0 {
+		errs = append(errs, check("from", e.From), check("to", e.To))
+	}
+	if k.args&argGroups != 0 {
 		seen := map[int]bool{}
 		for _, g := range e.Groups {
 			for _, i := range g {
@@ -307,6 +383,20 @@ func (e Event) validate(servers map[string]int) error {
 				}
 				seen[i] = true
 			}
+		}
+	}
+	if k.args&argRate != 0 && !(e.Rate >= 0 && e.Rate <= 1) {
+		errs = append(errs, fmt.Errorf("args.rate = %v: need a probability in [0, 1]", e.Rate))
+	}
+	if k.args&argMean != 0 {
+		errs = append(errs, validDuration("mean", e.Mean))
+	}
+	if k.args&argFor != 0 {
+		errs = append(errs, validDuration("for", e.For))
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -345,14 +435,6 @@ func (s *Schedule) Marshal() ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-// Faults returns the events in time order, without the seed and test:
-// what to compare when asking whether two runs applied the same faults.
-func (s *Schedule) Faults() []Event {
-	out := append([]Event(nil), s.Events...)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].At < out[j].At })
-	return out
-}
-
 // recordLocked appends e, stamped with the current time and source, to the
 // test's schedule. Caller holds w.mu.
 func (w *World) recordLocked(by string, e Event) {
@@ -366,11 +448,11 @@ func (w *World) Schedule() *Schedule {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	servers := map[string]int{}
-	for k, v := range w.sizes {
-		servers[k] = v
+	for k, g := range w.groups {
+		servers[k] = g.n
 	}
 	return &Schedule{
-		Version: ScheduleVersion,
+		Version: scheduleVersion,
 		Seed:    w.seed,
 		Package: w.pkg,
 		Test:    w.test,

@@ -23,7 +23,7 @@ func chaosRun(t *testing.T) (*labtest.Schedule, []int, []int64) {
 		srv, _ := c.Server(i)
 		firsts = append(firsts, srv.first)
 	}
-	c.Reliable(false)
+	w.Reliable(false)
 	cl := c.MakeClient()
 	nem := c.StartNemesis(labtest.NemesisConfig{Interval: 300 * time.Millisecond})
 	var seen []int
@@ -240,4 +240,27 @@ func healthyMajority(c *labtest.Cluster[*Beat]) bool {
 		}
 	}
 	return false
+}
+
+// TestSchedulesWrittenBeforeTheFaultTableStillLoad reads every schedule
+// checked into the module (written before the table of fault kinds) and
+// writes it back: the same events come out.
+func TestSchedulesWrittenBeforeTheFaultTableStillLoad(t *testing.T) {
+	var files []string
+	for _, pat := range []string{"testdata/*.json", "../raft/testdata/*.json", "../kvraft/kvchaos/testdata/*.json"} {
+		m, err := filepath.Glob(pat)
+		require.NoError(t, err)
+		require.NotEmpty(t, m, pat)
+		files = append(files, m...)
+	}
+	for _, f := range files {
+		s, err := labtest.LoadSchedule(f)
+		require.NoError(t, err, f)
+		require.NotEmpty(t, s.Events, f)
+		b, err := s.Marshal()
+		require.NoError(t, err, f)
+		again, err := labtest.ParseSchedule(b)
+		require.NoError(t, err, f)
+		require.Equal(t, s, again, f)
+	}
 }

@@ -39,20 +39,27 @@ type World struct {
 	before    map[uint64]bool // in real time: the goroutines running before the test
 	runner    uint64          // in real time: the goroutine that runs the body
 
-	mu       sync.Mutex
-	rng      *rand.Rand // harness choices; guarded by mu
-	nodes    map[string]*node
-	ends     []*endInfo
-	cuts     map[[2]string]bool
-	endNames map[string]int // how many ends each "from>to@incarnation" has
-	clusters []string       // cluster names in creation order
-	sizes    map[string]int
-	nclients int
-	events   []Event
-	history  *History
-	modes    netModes
-	ended    bool
-	virtual  time.Duration // set when the test ends
+	mu        sync.Mutex
+	rng       *rand.Rand // harness choices; guarded by mu
+	nodes     map[string]*node
+	ends      []*endInfo
+	cuts      map[[2]string]bool
+	links     map[[2]string]*linkFault // link faults, by (from, to) node names
+	paused    map[string]time.Duration // paused servers, by node name: until when
+	timers    []*time.Timer            // ends of faults that end by themselves
+	observer  bool                     // the network's observer is installed (for pauses)
+	endNames  map[string]int           // how many ends each "from>to@incarnation" has
+	endByName map[string]*endInfo
+	clusters  []string          // cluster names in creation order
+	groups    map[string]*group // the clusters' servers and faults, by name
+	nclients  int
+	events    []Event
+	history   *History
+	modes     netModes
+	ended     bool
+	virtual   time.Duration // set when the test ends
+	// artifactDir is the artefact folder, once WriteArtifacts made it.
+	artifactDir string
 }
 
 // netModes are the classic network modes, as last set through the World.
@@ -128,15 +135,18 @@ func WorldOf(t *testing.T) *World {
 
 func newWorld(t *testing.T, seed int64, bubble bool) *World {
 	w := &World{
-		test:     t.Name(),
-		pkg:      testPackage(t.Name()),
-		seed:     seed,
-		bubble:   bubble,
-		rng:      deriveRand(seed, "harness"),
-		nodes:    map[string]*node{},
-		cuts:     map[[2]string]bool{},
-		endNames: map[string]int{},
-		sizes:    map[string]int{},
+		test:      t.Name(),
+		pkg:       testPackage(t.Name()),
+		seed:      seed,
+		bubble:    bubble,
+		rng:       deriveRand(seed, "harness"),
+		nodes:     map[string]*node{},
+		cuts:      map[[2]string]bool{},
+		links:     map[[2]string]*linkFault{},
+		paused:    map[string]time.Duration{},
+		endNames:  map[string]int{},
+		endByName: map[string]*endInfo{},
+		groups:    map[string]*group{},
 	}
 	w.realStart = time.Now()
 	return w
@@ -168,9 +178,6 @@ func (w *World) Network() *labrpc.Network { return w.net }
 // in a bubble). Histories and schedules use this clock.
 func (w *World) Now() time.Duration { return time.Since(w.start) }
 
-// Start returns the instant the test started, on the test's clock.
-func (w *World) Start() time.Time { return w.start }
-
 // Rand returns a generator for the test's own random choices, derived from
 // the seed: a test that draws from it (and not from the global math/rand)
 // makes the same choices under the same seed. Each call returns a new,
@@ -182,12 +189,28 @@ func (w *World) Rand() *rand.Rand {
 	return rand.New(rand.NewPCG(w.rng.Uint64(), w.rng.Uint64()))
 }
 
-// Intn returns a harness choice in [0, n), drawn from the seed. It is safe
-// for concurrent use.
-func (w *World) Intn(n int) int {
+// setMode sets one network mode (kind, on or off) and records it as applied
+// by by (the test, a nemesis or a schedule) for cluster ("" for the test).
+func (w *World) setMode(kind string, on bool, by, cluster string) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.rng.IntN(n)
+	switch kind {
+	case KindReliable:
+		w.modes.unreliable = !on
+	case KindLongReordering:
+		w.modes.longReordering = on
+	case KindLongDelays:
+		w.modes.longDelays = on
+	}
+	w.recordLocked(by, Event{Kind: kind, Cluster: cluster, On: on})
+	w.mu.Unlock()
+	switch kind {
+	case KindReliable:
+		w.net.Reliable(on)
+	case KindLongReordering:
+		w.net.LongReordering(on)
+	case KindLongDelays:
+		w.net.LongDelays(on)
+	}
 }
 
 // Reliable sets whether the network is reliable (the default), and records
@@ -236,9 +259,13 @@ func (w *World) makeEndLocked(from *node, to string) *labrpc.ClientEnd {
 	e := &endInfo{name: name, end: w.net.MakeEnd(name), from: from, to: target}
 	w.net.Connect(name, to)
 	w.ends = append(w.ends, e)
+	w.endByName[name] = e
 	endOwners.Store(e.end, endOwner{w: w, from: from})
 	e.on = w.enabledLocked(e)
 	w.net.Enable(name, e.on)
+	if l := w.links[[2]string{from.name, to}]; l != nil {
+		w.net.SetEndFaults(name, l.faults(w.Now()))
+	}
 	return e.end
 }
 

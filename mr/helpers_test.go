@@ -15,21 +15,23 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"distlab/internal/env"
+	"distlab/internal/testattr"
 	"distlab/labtest"
 	"distlab/mr"
 	"distlab/mr/apps"
 )
 
-// testSeed is DISTLAB_SEED if set, else random; it is logged so that a
-// failing run can be repeated.
+// testSeed is DISTLAB_SEED if set, else random; it is logged and reported
+// as the test's seed attribute so that a failing run can be repeated.
 func testSeed(t *testing.T) int64 {
 	t.Helper()
-	seed := rand.Int64()
-	if s := os.Getenv("DISTLAB_SEED"); s != "" {
-		v, err := strconv.ParseInt(s, 10, 64)
-		require.NoError(t, err, "DISTLAB_SEED must be an integer")
-		seed = v
+	seed, set, err := env.SeedValue()
+	require.NoError(t, err)
+	if !set {
+		seed = rand.Int64()
 	}
+	t.Attr(testattr.Seed, strconv.FormatInt(seed, 10)) // for distlab test, as labtest.Run does
 	t.Logf("seed %d (DISTLAB_SEED=%d to repeat)", seed, seed)
 	return seed
 }

@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"distlab/labtest"
-	"distlab/raft/rafttest"
+	"distlab/labtest/chaos"
+	_ "distlab/raft/rafttest" // the raft lab's chaos hooks
 )
 
 var chaosRuns = flag.Int("chaos.runs", 20, "number of chaos runs (each with its own seed); DISTLAB_CHAOS_RUNS overrides")
@@ -39,16 +40,11 @@ func TestSafetyAndLivenessUnderRandomFaults(t *testing.T) {
 				t.Parallel()
 			}
 			run(t, func(t *testing.T) {
-				rep := rafttest.Chaos(t, rafttest.ChaosConfig{
-					Duration:  10 * time.Second,
-					Round:     5 * time.Second,
-					Snapshots: k%2 == 1,
-				})
-				if rep.Committed == 0 || rep.Faults == 0 {
-					t.Fatalf("a chaos run with %d commits and %d faults tested nothing", rep.Committed, rep.Faults)
+				s := chaos.Run(t, "raft", chaos.Config{Duration: 10 * time.Second, Round: 5 * time.Second},
+					fmt.Sprintf("-snapshots=%v", k%2 == 1))
+				if s.Ops == 0 || s.FaultCount() == 0 {
+					t.Fatalf("a chaos run with %d operations and %d faults tested nothing", s.Ops, s.FaultCount())
 				}
-				t.Logf("leaders=%d maxterm=%d submitted=%d committed=%d faults=%d recovery=%v",
-					rep.Leaders, rep.MaxTerm, rep.Submitted, rep.Committed, rep.Faults, rep.Recovery)
 			})
 		})
 	}

@@ -47,5 +47,5 @@ func TestChaosListsItsTargetsAndNamesAnUnknownOne(t *testing.T) {
 	require.Contains(t, out.String(), "\n  kvraft ")
 	out.Reset()
 	require.Equal(t, 2, run([]string{"chaos", "nope"}, &out, &errb))
-	require.Contains(t, errb.String(), `unknown target "nope"`)
+	require.Contains(t, errb.String(), `unknown lab "nope"`)
 }

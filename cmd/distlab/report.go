@@ -26,7 +26,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: distlab report DIR\n\n")
 		fmt.Fprintf(stderr, "Rebuilds DIR/%s, the run report page, from DIR/%s, which a failing test, a failing\n", report.HTMLFile, report.JSONFile)
-		fmt.Fprintf(stderr, "chaos run or \"distlab chaos ... -report DIR\" writes. Open the page in a browser; it needs no network.\n")
+		fmt.Fprintf(stderr, "chaos run or \"distlab chaos <lab> -report\" writes. Open the page in a browser; it needs no network.\n")
 	}
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {

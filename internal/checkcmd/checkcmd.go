@@ -11,10 +11,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"distlab/porcupine"
+	"distlab/porcupine/models"
 )
 
 // Exit statuses of the command.
@@ -73,26 +75,25 @@ Models (the "input"/"output" JSON of each; field names are case-insensitive):
 
 func modelUsage() string {
 	var b strings.Builder
-	seen := map[*checkModel]bool{}
-	for _, name := range strings.Split(modelNames(), ", ") {
-		m := checkModels[name]
-		if seen[m] {
-			continue
+	for _, m := range models.All() {
+		label := m.Name
+		if len(m.Aliases) > 0 {
+			label += " (also " + strings.Join(m.Aliases, ", ") + ")"
 		}
-		seen[m] = true
-		var aliases []string
-		for a, am := range checkModels {
-			if am == m && a != m.name {
-				aliases = append(aliases, a)
-			}
-		}
-		label := m.name
-		if len(aliases) > 0 {
-			label += " (also " + strings.Join(aliases, ", ") + ")"
-		}
-		fmt.Fprintf(&b, "  %s\n\t%s\n", label, m.summary)
+		fmt.Fprintf(&b, "  %s\n\t%s\n", label, m.Summary)
 	}
 	return b.String()
+}
+
+// modelNames lists the models' names and aliases, sorted, for messages.
+func modelNames() string {
+	var names []string
+	for _, m := range models.All() {
+		names = append(names, m.Name)
+		names = append(names, m.Aliases...)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
 }
 
 // Run runs "distlab check" with args (the arguments after "check") and
@@ -150,19 +151,19 @@ func Run(args []string, env Env) int {
 	if name == "" {
 		return badInput(env, "the history names no model; pass -model (one of %s)", modelNames())
 	}
-	cm, ok := checkModels[name]
+	cm, ok := models.Lookup(name)
 	if !ok {
 		return badInput(env, "unknown model %q; expected one of %s", name, modelNames())
 	}
-	ops, err := h.ToOperations(cm.decode)
+	ops, err := h.ToOperations(cm.Decode)
 	if err != nil {
-		return badInput(env, "%s: the history does not fit model %s: %v", path, cm.name, err)
+		return badInput(env, "%s: the history does not fit model %s: %v", path, cm.Name, err)
 	}
 
 	w := env.Stdout
-	fmt.Fprintf(w, "history: %s (%s, model %s): %s\n", path, format, cm.name, describeHistory(ops, h))
+	fmt.Fprintf(w, "history: %s (%s, model %s): %s\n", path, format, cm.Name, describeHistory(ops, h))
 	start := now()
-	result, info := porcupine.CheckOperationsVerbose(cm.model, ops, *timeout)
+	result, info := porcupine.CheckOperationsVerbose(cm.Model, ops, *timeout)
 	elapsed := now().Sub(start)
 	info.AddAnnotations(h.ToAnnotations())
 	info.SetTimeUnit(h.Unit())
@@ -179,12 +180,12 @@ func Run(args []string, env Env) int {
 		fmt.Fprintf(w, "verdict: unknown: the check stopped after %v (-timeout %v) before deciding\n", round(elapsed), *timeout)
 	}
 	if result == porcupine.Illegal {
-		if err := tellStory(w, cm.model, info, *steps, h.Unit()); err != nil {
+		if err := tellStory(w, cm.Model, info, *steps, h.Unit()); err != nil {
 			return failed(env, "explaining the verdict: %v", err)
 		}
 	}
 	if *htmlOut != "" {
-		if err := porcupine.VisualizePath(cm.model, info, *htmlOut); err != nil {
+		if err := porcupine.VisualizePath(cm.Model, info, *htmlOut); err != nil {
 			return failed(env, "%v", err)
 		}
 		fmt.Fprintf(w, "visualisation: %s\n", *htmlOut)

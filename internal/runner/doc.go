@@ -9,16 +9,14 @@
 // Each run gets DISTLAB_ITERATION (1, 2, ...) in its environment and, when a
 // base seed is given, DISTLAB_SEED (base + iteration - 1).
 //
-// The harness (distlab/labtest) prints a few summary lines that the runner
-// reads from a run's output, tolerantly: a line mentioning "distlab" with
-// "virtual=<duration>" gives the virtual time the test took; "seed=<n>" (or
-// DISTLAB_SEED=<n>) the seed it used; "artifacts: <path>" (or "artifacts=",
-// "artefacts") the folder of a failure's artefacts; "distlab: replay: <cmd>"
-// the command that replays it. labtest prints, for example,
+// The harness (distlab/labtest) reports a run's seed, its virtual time, the
+// folder of a failure's artefacts and the command that replays it as test
+// attributes (testing.T.Attr, keys in distlab/internal/testattr), which
+// go test -json passes on as events such as
 //
-//	distlab: virtual=12.5s wall=48ms rpcs=1834 bytes=201377 seed=8172635
-//	distlab: artifacts=/tmp/distlab-TestX-123/
-//	distlab: replay: DISTLAB_REPLAY=/tmp/distlab-TestX-123/schedule.json go test ./raft -run '^TestX$'
+//	{"Action":"attr","Test":"TestX","Key":"distlab.seed","Value":"8172635"}
+//
+// The runner reads those, not the harness's human-readable summary lines.
 //
 // Failing runs keep their full output in the output folder, with the command
 // that reproduces them. Results can be written as go test -json events, as

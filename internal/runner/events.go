@@ -2,20 +2,22 @@ package runner
 
 import (
 	"bytes"
-	"regexp"
 	"strconv"
-	"strings"
 	"time"
+
+	"distlab/internal/testattr"
 )
 
 // An Event is one go test -json event, as test2json writes it.
 type Event struct {
 	Time    time.Time // when test2json saw it
-	Action  string    // start, run, pause, cont, pass, fail, skip, output, bench
+	Action  string    // start, run, pause, cont, pass, fail, skip, output, bench, attr
 	Package string    // import path
 	Test    string    // test name, "" for the package as a whole
 	Elapsed float64   // seconds
 	Output  string    // with Action "output": a piece of the test's output
+	Key     string    // with Action "attr": the attribute's key (t.Attr)
+	Value   string    // with Action "attr": its value
 }
 
 // Status is the verdict of one run.
@@ -28,7 +30,8 @@ const (
 	Skip Status = "skip"
 )
 
-// harnessInfo is what the harness's summary lines tell about a run.
+// harnessInfo is what the harness's test attributes (see
+// distlab/internal/testattr) tell about a run.
 type harnessInfo struct {
 	Seed       string
 	Virtual    time.Duration
@@ -37,35 +40,23 @@ type harnessInfo struct {
 	Replay     string
 }
 
-var (
-	seedRe      = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(?:distlab_)?seed[=:]\s*(-?[0-9]+)`)
-	virtualRe   = regexp.MustCompile(`(?i)(?:^|[^a-z0-9_])virtual[=:]\s*([0-9][0-9.]*(?:ns|us|µs|ms|s|m|h)(?:[0-9.]+(?:ns|us|µs|ms|s|m|h))*)`)
-	replayRe    = regexp.MustCompile(`(?i)distlab: replay:\s*(\S.*?)\s*$`)
-	artifactsRe = regexp.MustCompile(`(?i)(?:^|[^a-z0-9_])art[ei]facts?(?: folder| dir(?:ectory)?)?\s*[=:]\s*(\S+)`)
-)
-
-// scanHarnessLine records what one output line of a run says about its seed,
-// virtual time and artefacts. The first seed wins (the harness prints it
-// when the test starts); the last virtual time and artefact path win.
-func (h *harnessInfo) scanHarnessLine(line string) {
-	if h.Seed == "" {
-		if m := seedRe.FindStringSubmatch(line); m != nil {
-			h.Seed = m[1]
+// attr records one test attribute of a run (an event with Action "attr").
+// Attributes that are not the harness's, or whose value does not parse,
+// are ignored; a later value replaces an earlier one.
+func (h *harnessInfo) attr(key, value string) {
+	switch key {
+	case testattr.Seed:
+		if _, err := strconv.ParseInt(value, 10, 64); err == nil {
+			h.Seed = value
 		}
-	}
-	if strings.Contains(strings.ToLower(line), "distlab") {
-		if m := virtualRe.FindStringSubmatch(line); m != nil {
-			if d, err := time.ParseDuration(m[1]); err == nil {
-				h.Virtual, h.HasVirtual = d, true
-			}
+	case testattr.Virtual:
+		if d, err := time.ParseDuration(value); err == nil {
+			h.Virtual, h.HasVirtual = d, true
 		}
-	}
-	if m := replayRe.FindStringSubmatch(line); m != nil {
-		h.Replay = m[1]
-		return
-	}
-	if m := artifactsRe.FindStringSubmatch(line); m != nil {
-		h.Artifacts = strings.TrimRight(m[1], ".,;")
+	case testattr.Artifacts:
+		h.Artifacts = value
+	case testattr.Replay:
+		h.Replay = value
 	}
 }
 

@@ -8,33 +8,30 @@ import (
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
+
+	"distlab/internal/testattr"
 )
 
-func TestHarnessLinesGiveSeedVirtualTimeAndArtifacts(t *testing.T) {
+func TestHarnessAttributesGiveSeedVirtualTimeArtifactsAndReplay(t *testing.T) {
 	for _, tc := range []struct {
-		lines []string
+		attrs [][2]string
 		want  harnessInfo
 	}{
-		{[]string{"distlab: TestX passed seed=42 virtual=12.5s"}, harnessInfo{Seed: "42", Virtual: 12500 * time.Millisecond, HasVirtual: true}},
-		{[]string{"    labtest.go:80: distlab: seed: -7", "distlab: virtual=1m30s", "distlab: artifacts: /tmp/a b"},
-			harnessInfo{Seed: "-7", Virtual: 90 * time.Second, HasVirtual: true, Artifacts: "/tmp/a"}},
-		{[]string{"rerun with DISTLAB_SEED=99 go test", "distlab: artefacts=/tmp/x.", "distlab: seed=100"},
-			harnessInfo{Seed: "99", Artifacts: "/tmp/x"}},
-		{[]string{"virtual=3s without the word"}, harnessInfo{}},
-		{[]string{"reseed=5 presumed=3 artifactsXYZ"}, harnessInfo{}},
-		{[]string{"    run.go:106: distlab: virtual=1h0m2.5s wall=48ms rpcs=1834 bytes=201377 seed=8172635",
-			"    run.go:112: distlab: artifacts=/tmp/distlab-TestX-123/",
-			"    run.go:113: distlab: replay: DISTLAB_REPLAY=/tmp/distlab-TestX-123/schedule.json go test ./raft -run '^TestX$'"},
-			harnessInfo{Seed: "8172635", Virtual: time.Hour + 2500*time.Millisecond, HasVirtual: true, Artifacts: "/tmp/distlab-TestX-123/",
-				Replay: "DISTLAB_REPLAY=/tmp/distlab-TestX-123/schedule.json go test ./raft -run '^TestX$'"}},
-		{[]string{"distlab: artifact folder: /tmp/y", "distlab: virtual=2s", "distlab: virtual=3s"},
-			harnessInfo{Artifacts: "/tmp/y", Virtual: 3 * time.Second, HasVirtual: true}},
+		{[][2]string{{testattr.Seed, "42"}, {testattr.Virtual, "12.5s"}},
+			harnessInfo{Seed: "42", Virtual: 12500 * time.Millisecond, HasVirtual: true}},
+		{[][2]string{{testattr.Seed, "-7"}, {testattr.Virtual, "1h0m2.5s"}, {testattr.Artifacts, "/tmp/a b"},
+			{testattr.Replay, "DISTLAB_REPLAY='/tmp/a b/schedule.json' go test ./raft -run '^TestX$'"}},
+			harnessInfo{Seed: "-7", Virtual: time.Hour + 2500*time.Millisecond, HasVirtual: true, Artifacts: "/tmp/a b",
+				Replay: "DISTLAB_REPLAY='/tmp/a b/schedule.json' go test ./raft -run '^TestX$'"}},
+		{[][2]string{{testattr.Seed, "not a number"}, {testattr.Virtual, "soon"}, {"other.key", "x"}}, harnessInfo{}},
+		{[][2]string{{testattr.Virtual, "2s"}, {testattr.Virtual, "3s"}},
+			harnessInfo{Virtual: 3 * time.Second, HasVirtual: true}},
 	} {
 		var h harnessInfo
-		for _, l := range tc.lines {
-			h.scanHarnessLine(l)
+		for _, kv := range tc.attrs {
+			h.attr(kv[0], kv[1])
 		}
-		require.Equal(t, tc.want, h, "%q", tc.lines)
+		require.Equal(t, tc.want, h, "%q", tc.attrs)
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"distlab/internal/env"
 )
 
 // saveFailure writes a failing run's output, under a header saying how to
@@ -48,7 +50,7 @@ func saveFailure(o Options, r *Result) error {
 func Reproduce(r *Result, race bool) string {
 	var b strings.Builder
 	if r.Seed != "" {
-		fmt.Fprintf(&b, "DISTLAB_SEED=%s ", r.Seed)
+		fmt.Fprintf(&b, "%s=%s ", env.Seed, r.Seed)
 	}
 	b.WriteString("go test ")
 	if race {

@@ -32,21 +32,26 @@ func iteration(t *testing.T) int {
 }
 
 func TestPass(t *testing.T) {
-	t.Logf("distlab: seed=%d", 10+iteration(t))
-	fmt.Println("distlab: TestPass passed virtual=1.5s")
+	t.Attr("distlab.seed", strconv.Itoa(10+iteration(t)))
+	t.Attr("distlab.virtual", "1.5s")
+	fmt.Println("distlab: seed=99 virtual=9s (text the runner does not read)")
 }
 
-// TestFail prints what labtest prints for a failure.
+// TestFail reports what labtest reports for a failure.
 func TestFail(t *testing.T) {
 	t.Error("always fails")
+	t.Attr("distlab.seed", strconv.Itoa(20+iteration(t)))
+	t.Attr("distlab.virtual", "2m0.5s")
+	t.Attr("distlab.artifacts", "/tmp/fixture-artifacts/")
+	t.Attr("distlab.replay", "DISTLAB_REPLAY=/tmp/fixture-artifacts/schedule.json go test . -run '^TestFail$'")
 	t.Logf("distlab: virtual=2m0.5s wall=3ms rpcs=10 bytes=100 seed=%d", 20+iteration(t))
 	t.Log("distlab: artifacts=/tmp/fixture-artifacts/")
-	t.Log("distlab: replay: DISTLAB_REPLAY=/tmp/fixture-artifacts/schedule.json go test . -run '^TestFail$'")
 }
 
 func TestSometimes(t *testing.T) {
 	i := iteration(t)
-	fmt.Printf("distlab: seed=%d virtual=%ds\n", 30+i, i)
+	t.Attr("distlab.seed", strconv.Itoa(30+i))
+	t.Attr("distlab.virtual", strconv.Itoa(i)+"s")
 	if i%2 == 1 {
 		t.Fatalf("odd iteration %d", i)
 	}

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"distlab/internal/env"
 )
 
 // A Result is the outcome of one run of one test.
@@ -24,8 +26,8 @@ type Result struct {
 	Wall      time.Duration // the run's process wall time
 	// Virtual is the virtual time the harness reported, if HasVirtual.
 	Virtual    time.Duration
-	HasVirtual bool   // whether the harness printed a summary line with the virtual time
-	Seed       string // as the harness printed it, "" if it did not
+	HasVirtual bool   // whether the harness reported the virtual time (attribute distlab.virtual)
+	Seed       string // as the harness reported it (distlab.seed), "" if it did not
 	Artifacts  string // the harness's artefact folder, "" if none
 	Replay     string // the harness's command to replay the failure, "" if none
 	// Output is the run's whole output, kept for failing runs only.
@@ -95,7 +97,7 @@ func runOnce(ctx context.Context, s runSpec, events func([]byte)) (*Result, erro
 	bin := exec.CommandContext(runCtx, s.pkg.Binary, args...)
 	bin.Dir = s.pkg.Dir
 	bin.Env = append(os.Environ(), s.env...)
-	bin.Env = append(bin.Env, "DISTLAB_ITERATION="+strconv.Itoa(s.iteration))
+	bin.Env = append(bin.Env, env.Iteration+"="+strconv.Itoa(s.iteration))
 	inGroup(bin, pgid)
 	bin.Cancel = func() error { return killGroup(pgid) }
 	// A process the test leaves behind may hold the output open: once the
@@ -136,9 +138,8 @@ func runOnce(ctx context.Context, s runSpec, events func([]byte)) (*Result, erro
 		switch {
 		case e.Action == "output":
 			out.WriteString(e.Output)
-			for _, l := range strings.Split(e.Output, "\n") {
-				info.scanHarnessLine(l)
-			}
+		case e.Action == "attr" && e.Test == s.test:
+			info.attr(e.Key, e.Value)
 		case e.Test == s.test && (e.Action == "pass" || e.Action == "fail" || e.Action == "skip"):
 			verdict = Status(e.Action)
 		case e.Test == "" && e.Action == "fail":

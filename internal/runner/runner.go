@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"distlab/internal/env"
 )
 
 // Options configure Run. The zero value of each field is a sensible default
@@ -215,7 +217,7 @@ func execute(parent context.Context, o Options, t2j, sub string, jobs []job) err
 					timeout: o.Timeout, env: o.Env, args: o.TestArgs}
 				if o.SeedSet {
 					spec.env = append(append([]string(nil), spec.env...),
-						fmt.Sprintf("DISTLAB_SEED=%d", o.Seed+int64(j.iteration)-1))
+						fmt.Sprintf("%s=%d", env.Seed, o.Seed+int64(j.iteration)-1))
 				}
 				r, err := runOnce(ctx, spec, emit)
 				results <- done{j, r, err}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"distlab/labtest"
+	"distlab/labtest/chaos"
 )
 
 // BenchmarkChaosRun10s runs default chaos runs (5 servers, 5 clients, 10
@@ -18,10 +19,10 @@ func BenchmarkChaosRun10s(b *testing.B) {
 	for b.Loop() {
 		b.Setenv(labtest.EnvSeed, fmt.Sprint(runs+1))
 		start := time.Now()
-		var s Summary
+		var s chaos.Summary
 		ok := testing.RunTests(func(pat, str string) (bool, error) { return true, nil },
 			[]testing.InternalTest{{Name: "ChaosRun", F: func(t *testing.T) {
-				labtest.Run(t, func(t *testing.T) { s = Run(t, DefaultConfig()) })
+				labtest.Run(t, func(t *testing.T) { s = chaos.Run(t, "kvraft", chaos.Config{}) })
 			}}})
 		wall += time.Since(start)
 		if !ok {

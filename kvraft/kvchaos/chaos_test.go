@@ -10,31 +10,29 @@ import (
 	"time"
 
 	"distlab/labtest"
+	"distlab/labtest/chaos"
 	"distlab/porcupine"
 
 	"github.com/stretchr/testify/require"
 )
 
 func TestChaosRunIsLinearizableAndLive(t *testing.T) {
-	dir := t.TempDir()
-	var s Summary
+	t.Setenv(labtest.EnvArtifacts, t.TempDir())
+	var s chaos.Summary
 	labtest.Run(t, func(t *testing.T) {
-		cfg := DefaultConfig()
-		cfg.Duration = 5 * time.Second
-		cfg.ReportDir = dir
-		s = Run(t, cfg)
+		s = chaos.Run(t, "kvraft", chaos.Config{Duration: 5 * time.Second, Artifacts: true})
 	})
-	require.True(t, s.Live)
+	require.True(t, s.OK())
+	require.True(t, s.Checked)
 	require.Equal(t, porcupine.Ok, s.Verdict)
 	require.Positive(t, s.Ops)
 	require.Positive(t, s.FaultCount(), "the nemesis injected no fault in 5 s")
 	require.GreaterOrEqual(t, s.Virtual, 5*time.Second)
-	page, err := os.ReadFile(filepath.Join(dir, ReportFile))
+	page, err := os.ReadFile(filepath.Join(s.Dir, labtest.HistoryHTMLFile))
 	require.NoError(t, err)
 	require.Contains(t, string(page), "partition", "the report should draw the faults")
 	require.Contains(t, string(page), `"unitNs":1`, "the report should show times as durations (nanoseconds)")
-	_, err = os.Stat(filepath.Join(dir, SummaryFile))
-	require.NoError(t, err)
+	require.FileExists(t, filepath.Join(s.Dir, chaos.SummaryFile))
 	var out strings.Builder
 	s.Print(&out)
 	require.Contains(t, out.String(), "linearizable")
@@ -47,27 +45,18 @@ func TestNoStaleReadAfterHealUnderRecordedSchedule(t *testing.T) {
 	s, err := labtest.LoadSchedule("testdata/stale-read-after-heal.json")
 	require.NoError(t, err)
 	t.Setenv(labtest.EnvSeed, fmt.Sprint(s.Seed))
-	var sum Summary
+	var sum chaos.Summary
 	labtest.Run(t, func(t *testing.T) {
-		cfg := DefaultConfig()
-		cfg.Duration = 5 * time.Second
-		cfg.Schedule = s
-		sum = Run(t, cfg)
+		sum = chaos.Run(t, "kvraft", chaos.Config{Duration: 5 * time.Second, Schedule: s})
 	})
 	require.True(t, sum.OK())
 	require.Equal(t, 7, sum.FaultCount(), "the schedule's six partitions and one crash")
 }
 
-func TestConfigValidateNamesEveryBadSetting(t *testing.T) {
-	cfg := DefaultConfig()
-	require.NoError(t, cfg.Validate())
-	cfg.Servers, cfg.Clients, cfg.Duration, cfg.MaxRaftState = 2, 0, 0, -5
-	cfg.Nemesis.Crash = -1
-	err := cfg.Validate()
-	require.Error(t, err)
-	for _, want := range []string{"servers = 2", "clients = 0", "duration = 0s", "maxraftstate = -5", "crash rate = -1"} {
-		require.Contains(t, err.Error(), want)
-	}
+func TestBadLabFlagIsNamed(t *testing.T) {
+	var out, errs strings.Builder
+	require.Equal(t, 2, chaos.Command([]string{"kvraft", "-maxraftstate", "-5"}, &out, &errs))
+	require.Contains(t, errs.String(), `invalid value "-5" for flag -maxraftstate: need at least -1`)
 }
 
 // TestChaosSeeds runs one chaos run per seed in KVCHAOS_SEEDS ("1-2000" or
@@ -85,7 +74,7 @@ func TestChaosSeeds(t *testing.T) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			t.Setenv(labtest.EnvSeed, fmt.Sprint(seed))
 			labtest.Run(t, func(t *testing.T) {
-				s := Run(t, DefaultConfig())
+				s := chaos.Run(t, "kvraft", chaos.Config{})
 				ops += s.Ops
 				faults += s.FaultCount()
 				if !s.OK() {

@@ -37,7 +37,7 @@ func TestNoServerEverCrashes(t *testing.T) {
 		c := labtest.NewCluster(t, 3, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (quiet, []any) {
 			return quiet{}, nil
 		})
-		n := c.StartNemesis(labtest.NemesisConfig{Interval: 100 * time.Millisecond, Crash: 1, Partition: 1})
+		n := c.StartNemesis(labtest.NemesisConfig{Interval: 100 * time.Millisecond, Rates: map[string]float64{"crash": 1, "partition": 1}})
 		time.Sleep(2 * time.Second)
 		n.Stop()
 		for _, e := range labtest.WorldOf(t).Schedule().Events {

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"distlab/internal/env"
 	"distlab/mr"
 )
 
@@ -81,7 +82,7 @@ func nocrashReduce(_ string, values []string) string {
 // processSeed seeds the crash app of an mrworker process: DISTLAB_SEED if
 // set (mixed with the process id, so workers differ), else the clock.
 func processSeed() uint64 {
-	if s, err := strconv.ParseInt(os.Getenv("DISTLAB_SEED"), 10, 64); err == nil {
+	if s, set, err := env.SeedValue(); set && err == nil {
 		return uint64(s) ^ uint64(os.Getpid())<<32
 	}
 	return uint64(time.Now().UnixNano())

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"encoding/json"
 	"fmt"
 	"hash/maphash"
 
@@ -12,25 +13,31 @@ const (
 	OpGet    uint8 = 0
 	OpPut    uint8 = 1
 	OpAppend uint8 = 2
+	// OpAppendOld appends like OpAppend and returns the value the key held
+	// before (the classic labs' op code 3).
+	OpAppendOld uint8 = 3
 )
 
-// KvInput is the input of one key/value operation: Op is OpGet, OpPut or
-// OpAppend; Value is the value put or appended (unused by a get).
+// KvInput is the input of one key/value operation: Op is OpGet, OpPut,
+// OpAppend or OpAppendOld; Value is the value put or appended (unused by a
+// get).
 type KvInput struct {
 	Op    uint8
 	Key   string
 	Value string
 }
 
-// KvOutput is the output of one key/value operation: the value a get returned
-// (put and append return nothing; their output is ignored).
+// KvOutput is the output of one key/value operation: the value a get
+// returned, or the value the key held before an OpAppendOld (put and append
+// return nothing; their output is ignored).
 type KvOutput struct {
 	Value string
 }
 
 // KvModel is the key/value store of the kv labs: Get(key) returns the key's
 // value ("" if never written), Put(key, value) replaces it and
-// Append(key, value) appends to it. Operations are KvInput / KvOutput values
+// Append(key, value) appends to it (OpAppendOld also returns the value
+// before the append). Operations are KvInput / KvOutput values
 // (a pending operation's output is nil: a pending get returns anything).
 //
 // The history is partitioned by key, so a state is one key's value, a string.
@@ -50,6 +57,8 @@ var KvModel = porcupine.Model{
 			return true, in.Value
 		case OpAppend:
 			return true, value + in.Value
+		case OpAppendOld:
+			return output == nil || output.(KvOutput).Value == value, value + in.Value
 		}
 		return false, value
 	},
@@ -67,10 +76,51 @@ var KvModel = porcupine.Model{
 			return fmt.Sprintf("put(%q, %q)", in.Key, in.Value)
 		case OpAppend:
 			return fmt.Sprintf("append(%q, %q)", in.Key, in.Value)
+		case OpAppendOld:
+			if output == nil {
+				return fmt.Sprintf("append(%q, %q) -> ? (no reply)", in.Key, in.Value)
+			}
+			return fmt.Sprintf("append(%q, %q) -> %q", in.Key, in.Value, output.(KvOutput).Value)
 		}
 		return fmt.Sprintf("unknown op %d on %q", in.Op, in.Key)
 	},
 	DescribeState: func(state interface{}) string { return fmt.Sprintf("%q", state.(string)) },
+}
+
+func init() {
+	register(Named{
+		Name: KvModelName,
+		Summary: `key/value store, partitioned by key: input {"op": "get"|"put"|"append"|"append-old", "key": K, "value": V},
+	output {"value": V} for a get or an append-old (the value before it), {} otherwise`,
+		Model:  KvModel,
+		Decode: decodeKv,
+	})
+}
+
+// decodeKv reads {"op": "get"|"put"|"append"|"append-old" (or 0-3), "key":
+// K, "value": V} and {"value": V}.
+func decodeKv(input, output json.RawMessage) (any, any, error) {
+	var in struct {
+		Op    json.RawMessage
+		Key   string
+		Value string
+	}
+	if err := decodeStrict(input, &in); err != nil {
+		return nil, nil, fmt.Errorf("input %s: %w", input, err)
+	}
+	op, err := opCode(in.Op, []string{"get", "put", "append", "append-old"})
+	if err != nil {
+		return nil, nil, fmt.Errorf("input %s: %w", input, err)
+	}
+	kin := KvInput{Op: op, Key: in.Key, Value: in.Value}
+	if output == nil {
+		return kin, nil, nil
+	}
+	var out KvOutput
+	if err := decodeStrict(output, &out); err != nil {
+		return nil, nil, fmt.Errorf("output %s: %w", output, err)
+	}
+	return kin, out, nil
 }
 
 // hashSeed seeds the models' state hashes; hashes only need to be consistent

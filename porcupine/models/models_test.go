@@ -31,6 +31,25 @@ func TestKvModelAppendsAreSeenInOrder(t *testing.T) {
 	require.Equal(t, `"ab"`, KvModel.DescribeState("ab"))
 }
 
+func TestKvModelOpCode3AppendsAndReturnsTheOldValue(t *testing.T) {
+	// Classic test files write the op codes as numbers: 3 is an append
+	// whose output is the value before it.
+	require.Equal(t, uint8(3), OpAppendOld)
+	ops := []porcupine.Operation{
+		op(0, 1, KvInput{Op: 1, Key: "k", Value: "a"}, KvOutput{}),
+		op(2, 5, KvInput{Op: 3, Key: "k", Value: "b"}, KvOutput{Value: "ac"}),
+		op(2, 5, KvInput{Op: 3, Key: "k", Value: "c"}, KvOutput{Value: "a"}),
+		op(6, 7, KvInput{Op: 0, Key: "k"}, KvOutput{Value: "acb"}),
+	}
+	require.True(t, porcupine.CheckOperations(KvModel, ops), "c then b")
+	ops[1].Output = KvOutput{Value: "a"} // both saw "a": one of them lies
+	require.False(t, porcupine.CheckOperations(KvModel, ops))
+	ops[1].Output = nil // a pending append may have returned anything
+	ops[1].Return = porcupine.NoReturn
+	require.True(t, porcupine.CheckOperations(KvModel, ops))
+	require.Equal(t, `append("k", "c") -> "a"`, KvModel.DescribeOperation(ops[2].Input, ops[2].Output))
+}
+
 func TestRegisterModelCompareAndSwap(t *testing.T) {
 	ops := []porcupine.Operation{
 		op(0, 1, RegisterInput{Op: RegisterWrite, Value: 1}, RegisterOutput{}),

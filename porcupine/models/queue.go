@@ -1,6 +1,7 @@
 package models
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -97,4 +98,35 @@ var QueueModel = porcupine.Model{
 		}
 		return "[" + strings.Join(parts, " ") + "] (head first)"
 	},
+}
+
+func init() {
+	register(Named{
+		Name: QueueModelName,
+		Summary: `FIFO queue of integers: input {"op": "enqueue"|"dequeue", "value": V},
+	output {"value": V} or {"empty": true} for a dequeue, {} for an enqueue`,
+		Model: QueueModel,
+		Decode: func(input, output json.RawMessage) (any, any, error) {
+			var in struct {
+				Op    json.RawMessage
+				Value int
+			}
+			if err := decodeStrict(input, &in); err != nil {
+				return nil, nil, fmt.Errorf("input %s: %w", input, err)
+			}
+			op, err := opCode(in.Op, []string{"enqueue", "dequeue"})
+			if err != nil {
+				return nil, nil, fmt.Errorf("input %s: %w", input, err)
+			}
+			qin := QueueInput{Op: op, Value: in.Value}
+			if output == nil {
+				return qin, nil, nil
+			}
+			var out QueueOutput
+			if err := decodeStrict(output, &out); err != nil {
+				return nil, nil, fmt.Errorf("output %s: %w", output, err)
+			}
+			return qin, out, nil
+		},
+	})
 }

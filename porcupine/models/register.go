@@ -1,7 +1,9 @@
 package models
 
 import (
+	"encoding/json"
 	"fmt"
+	"math"
 
 	"distlab/porcupine"
 )
@@ -78,4 +80,89 @@ var RegisterModel = porcupine.Model{
 		return fmt.Sprintf("unknown register op %d", in.Op)
 	},
 	DescribeState: func(state interface{}) string { return fmt.Sprintf("%d", state.(int)) },
+}
+
+func init() {
+	register(Named{
+		Name: RegisterModelName,
+		Summary: `one integer register, initially 0: input {"op": "read"|"write"|"cas", "value": V, "expect": E}
+	(cas sets V if the register holds E), output {"value": V} for a read, {"ok": B} for a cas, {} for a write`,
+		Model:  RegisterModel,
+		Decode: registerDecoder(false),
+	})
+	register(Named{
+		Name:    EtcdModelName,
+		Summary: `the register of the Jepsen etcd tests: as register, but initially absent; a read of it returns {"value": null}`,
+		Model:   etcdModel(),
+		Decode:  registerDecoder(true),
+	})
+}
+
+// absent is the etcd register's value before the first write: a Jepsen read
+// of nil. No test writes it.
+const absent = math.MinInt
+
+// etcdModel is RegisterModel starting absent rather than 0, for the
+// Jepsen etcd logs, where a read of a key never written returns nil.
+func etcdModel() porcupine.Model {
+	m := RegisterModel
+	m.Init = func() any { return absent }
+	describeState, describeOp := m.DescribeState, m.DescribeOperation
+	m.DescribeState = func(s any) string {
+		if s.(int) == absent {
+			return "nil"
+		}
+		return describeState(s)
+	}
+	m.DescribeOperation = func(in, out any) string {
+		if o, ok := out.(RegisterOutput); ok && in.(RegisterInput).Op == RegisterRead && o.Value == absent {
+			return "read() -> nil"
+		}
+		return describeOp(in, out)
+	}
+	return m
+}
+
+// registerDecoder reads {"op": "read"|"write"|"cas", "value": V, "expect": E}
+// and {"value": V, "ok": B}; a null value read is absent (etcd only).
+func registerDecoder(allowAbsent bool) porcupine.Decoder {
+	return func(input, output json.RawMessage) (any, any, error) {
+		var in struct {
+			Op     json.RawMessage
+			Value  int
+			Expect int
+		}
+		if err := decodeStrict(input, &in); err != nil {
+			return nil, nil, fmt.Errorf("input %s: %w", input, err)
+		}
+		op, err := opCode(in.Op, []string{"read", "write", "cas"})
+		if err != nil {
+			return nil, nil, fmt.Errorf("input %s: %w", input, err)
+		}
+		rin := RegisterInput{Op: op, Value: in.Value, Expect: in.Expect}
+		if output == nil {
+			return rin, nil, nil
+		}
+		var out struct {
+			Value *int
+			Ok    *bool
+		}
+		if err := decodeStrict(output, &out); err != nil {
+			return nil, nil, fmt.Errorf("output %s: %w", output, err)
+		}
+		rout := RegisterOutput{}
+		switch {
+		case op == RegisterRead && out.Value == nil && !allowAbsent:
+			return nil, nil, fmt.Errorf(`output %s: a read needs "value" (null, a read of a register never written, needs -model etcd)`, output)
+		case op == RegisterRead && out.Value == nil:
+			rout.Value = absent
+		case op == RegisterRead:
+			rout.Value = *out.Value
+		case op == RegisterCAS && out.Ok == nil:
+			return nil, nil, fmt.Errorf(`output %s: a cas needs "ok": true or false`, output)
+		case op == RegisterCAS:
+			rout.Ok = *out.Ok
+		}
+		return rin, rout, nil
+	}
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"encoding/json"
 	"fmt"
 	"hash/maphash"
 
@@ -140,4 +141,43 @@ func describeVersioned(input, output interface{}) string {
 		res = output.(VersionedOutput).Err
 	}
 	return fmt.Sprintf("put(%q, %q, version %d) -> %s", in.Key, in.Value, in.Version, res)
+}
+
+func init() {
+	register(Named{
+		Name:    VersionedKvModelName,
+		Aliases: []string{"versioned"},
+		Summary: `key/value store with versioned puts, partitioned by key: input {"op": "get"|"put", "key": K, "value": V,
+	"version": N}, output {"value": V, "version": N, "err": "OK"|"ErrNoKey"|"ErrVersion"|"ErrMaybe"}`,
+		Model: VersionedKvModel,
+		Decode: func(input, output json.RawMessage) (any, any, error) {
+			var in struct {
+				Op      json.RawMessage
+				Key     string
+				Value   string
+				Version uint64
+			}
+			if err := decodeStrict(input, &in); err != nil {
+				return nil, nil, fmt.Errorf("input %s: %w", input, err)
+			}
+			op, err := opCode(in.Op, []string{"get", "put"})
+			if err != nil {
+				return nil, nil, fmt.Errorf("input %s: %w", input, err)
+			}
+			vin := VersionedInput{Op: op, Key: in.Key, Value: in.Value, Version: in.Version}
+			if output == nil {
+				return vin, nil, nil
+			}
+			var out VersionedOutput
+			if err := decodeStrict(output, &out); err != nil {
+				return nil, nil, fmt.Errorf("output %s: %w", output, err)
+			}
+			switch out.Err {
+			case OK, ErrNoKey, ErrVersion, ErrMaybe:
+			default:
+				return nil, nil, fmt.Errorf(`output %s: "err" is %q; expected OK, ErrNoKey, ErrVersion or ErrMaybe`, output, out.Err)
+			}
+			return vin, out, nil
+		},
+	})
 }

@@ -2,8 +2,9 @@
 // harness and checks it: a test service per peer reads applyCh and checks
 // what is applied (state machine safety, order, snapshots), and an
 // invariant checker watches the peers' state on the test's clock (election
-// safety, log matching, leader completeness). raft's own test suite and the
-// "distlab chaos raft" command are written on it.
+// safety, log matching, leader completeness). raft's own test suite is
+// written on it, and chaos.go holds the raft lab's hooks on the chaos
+// layer (distlab/labtest/chaos): "distlab chaos raft".
 //
 // A Cluster's methods follow the classic 6.5840 tester (One, CheckOneLeader,
 // NCommitted, Wait, ...). Methods that fail the test (through t.Fatalf) must
@@ -65,17 +66,17 @@ type Cluster struct {
 	rng  *rand.Rand // the test goroutine's
 	snap bool
 
+	// agree checks what the peers apply (one command per index, in order)
+	// and collects every violation found, the invariant poller's included.
+	agree *labtest.Agreement[any]
+	inv   *invariants
+
 	mu        sync.Mutex
 	logs      []map[int]interface{} // commands applied by each server, by index
 	applied   []int                 // last index applied by each server
 	maxIndex  int
-	snapshots int           // snapshots delivered on applyCh
-	failures  []string      // violations found off the test goroutine (the first maxFailures)
-	reported  int           // violations already reported by CheckFailures
-	violated  chan struct{} // closed at the first violation
-	violOnce  sync.Once
-
-	inv *invariants
+	snapshots int // snapshots delivered on applyCh
+	reported  int // violations already reported by CheckFailures
 }
 
 // New starts a cluster of n Raft peers in the test t, which must run under
@@ -83,22 +84,22 @@ type Cluster struct {
 func New(t *testing.T, n int, cfg Config) *Cluster {
 	t.Helper()
 	h := &Cluster{
-		t:        t,
-		n:        n,
-		w:        labtest.WorldOf(t),
-		snap:     cfg.Snapshots,
-		logs:     make([]map[int]interface{}, n),
-		applied:  make([]int, n),
-		violated: make(chan struct{}),
+		t:       t,
+		n:       n,
+		w:       labtest.WorldOf(t),
+		snap:    cfg.Snapshots,
+		logs:    make([]map[int]interface{}, n),
+		applied: make([]int, n),
+		agree:   labtest.NewAgreement(sameCommand).ReportTo(labtest.WorldOf(t).Recorder()),
 	}
 	h.rng = h.w.Rand()
 	for i := range h.logs {
 		h.logs[i] = map[int]interface{}{}
 	}
 	h.c = labtest.NewCluster(t, n, h.startPeer)
-	h.c.LongDelays(true)
+	h.w.LongDelays(true)
 	if cfg.Unreliable {
-		h.c.Reliable(false)
+		h.w.Reliable(false)
 	}
 	h.inv = startInvariants(h)
 	t.Cleanup(h.cleanup)
@@ -125,23 +126,18 @@ func (h *Cluster) cleanup() {
 // not reported before).
 func (h *Cluster) CheckFailures() {
 	h.t.Helper()
-	f := h.Violations()
+	n := h.agree.Count()
 	h.mu.Lock()
-	fresh := len(f) > h.reported
-	h.reported = len(f)
+	fresh := n > h.reported
+	h.reported = n
 	h.mu.Unlock()
 	if fresh {
-		h.t.Fatalf("%d violation(s):\n%s", len(f), joinLines(f))
+		h.t.Fatalf("%d violation(s), first found first:\n%s", n, joinLines(h.Violations()))
 	}
 }
 
-// Violations returns the violations found so far.
-func (h *Cluster) Violations() []string {
-	h.mu.Lock()
-	f := append([]string(nil), h.failures...)
-	h.mu.Unlock()
-	return append(f, h.inv.violations()...)
-}
+// Violations returns the violations found so far, first found first.
+func (h *Cluster) Violations() []string { return h.agree.Violations() }
 
 func joinLines(s []string) string {
 	var b bytes.Buffer
@@ -155,31 +151,9 @@ func joinLines(s []string) string {
 	return b.String()
 }
 
-// maxFailures bounds the violations kept: after the first few, more of
-// them say little.
-const maxFailures = 100
-
-func (h *Cluster) failf(format string, args ...interface{}) {
-	h.mu.Lock()
-	h.failLocked(format, args...)
-	h.mu.Unlock()
-}
-
-func (h *Cluster) failLocked(format string, args ...interface{}) {
-	text := fmt.Sprintf(format, args...)
-	if len(h.failures) < maxFailures {
-		h.failures = append(h.failures, text)
-	}
-	h.w.Recorder().Violation("", text)
-	h.markViolated()
-}
-
-// markViolated closes the channel that Violated returns.
-func (h *Cluster) markViolated() { h.violOnce.Do(func() { close(h.violated) }) }
-
 // Violated returns a channel that is closed when the first violation is
 // found, so that a long run can stop early.
-func (h *Cluster) Violated() <-chan struct{} { return h.violated }
+func (h *Cluster) Violated() <-chan struct{} { return h.agree.Failed() }
 
 // Crash kills server i, keeping its persisted state.
 func (h *Cluster) Crash(i int) { h.c.Crash(i) }
@@ -195,10 +169,11 @@ func (h *Cluster) startPeer(ends []*labrpc.ClientEnd, i int, ps *raft.Persister)
 	h.mu.Lock()
 	h.applied[i] = 0
 	h.logs[i] = map[int]interface{}{}
+	h.agree.Restart(i)
 	if s := ps.ReadSnapshot(); len(s) > 0 {
 		idx, cmds, err := decodeSnapshot(s)
 		if err != nil {
-			h.failLocked("S%d: restart: %v", i, err)
+			h.agree.Violate("S%d: restart: %v", i, err)
 		} else {
 			h.installSnapLocked(i, idx, cmds)
 		}
@@ -222,11 +197,8 @@ func (h *Cluster) reader(i int, rf *raft.Raft, applyCh chan raft.ApplyMsg, quit 
 		}
 		switch {
 		case m.CommandValid:
+			h.agree.Apply(i, m.CommandIndex, m.Command)
 			h.mu.Lock()
-			if m.CommandIndex != h.applied[i]+1 {
-				h.failLocked("S%d applied index %d after %d: out of order", i, m.CommandIndex, h.applied[i])
-			}
-			h.checkCommandLocked(i, m.CommandIndex, m.Command)
 			h.logs[i][m.CommandIndex] = m.Command
 			h.applied[i] = m.CommandIndex
 			if m.CommandIndex > h.maxIndex {
@@ -245,38 +217,32 @@ func (h *Cluster) reader(i int, rf *raft.Raft, applyCh chan raft.ApplyMsg, quit 
 			h.mu.Lock()
 			switch {
 			case err != nil:
-				h.failLocked("S%d: %v", i, err)
+				h.agree.Violate("S%d: %v", i, err)
 			case idx != m.SnapshotIndex:
-				h.failLocked("S%d: snapshot message says index %d, snapshot holds %d", i, m.SnapshotIndex, idx)
+				h.agree.Violate("S%d: snapshot message says index %d, snapshot holds %d", i, m.SnapshotIndex, idx)
 			case idx <= h.applied[i]:
-				h.failLocked("S%d: snapshot through %d delivered after applying %d", i, idx, h.applied[i])
+				h.agree.Snapshot(i, idx) // reports it
 			default:
 				h.installSnapLocked(i, idx, cmds)
 				h.snapshots++
 			}
 			h.mu.Unlock()
 		default:
-			h.failf("S%d: ApplyMsg with neither CommandValid nor SnapshotValid: %+v", i, m)
+			h.agree.Violate("S%d: ApplyMsg with neither CommandValid nor SnapshotValid: %+v", i, m)
 		}
 	}
 }
 
-// checkCommandLocked records a violation if another server applied a
-// different command at index.
-func (h *Cluster) checkCommandLocked(i, index int, cmd interface{}) {
-	for j := 0; j < h.n; j++ {
-		if old, ok := h.logs[j][index]; ok && !sameCommand(old, cmd) {
-			h.failLocked("state machine safety: S%d applied %v at index %d but S%d applied %v", i, cmd, index, j, old)
-		}
-	}
-}
-
+// installSnapLocked makes the commands of a snapshot through idx server
+// i's applied log; the agreement checks them against what every server
+// ever applied.
 func (h *Cluster) installSnapLocked(i, idx int, cmds []interface{}) {
 	h.logs[i] = map[int]interface{}{}
 	for k, c := range cmds {
-		h.checkCommandLocked(i, k+1, c)
+		h.agree.Holds(i, k+1, c)
 		h.logs[i][k+1] = c
 	}
+	h.agree.Snapshot(i, idx)
 	h.applied[i] = idx
 	if idx > h.maxIndex {
 		h.maxIndex = idx
@@ -563,10 +529,10 @@ func (h *Cluster) LogSize() int {
 }
 
 // Reliable sets whether the network is reliable.
-func (h *Cluster) Reliable(yes bool) { h.c.Reliable(yes) }
+func (h *Cluster) Reliable(yes bool) { h.w.Reliable(yes) }
 
 // LongReordering sets whether replies are often delayed for long.
-func (h *Cluster) LongReordering(yes bool) { h.c.LongReordering(yes) }
+func (h *Cluster) LongReordering(yes bool) { h.w.LongReordering(yes) }
 
 // ChildRand returns a generator for a goroutine of the test, drawn from the
 // test's seed.

@@ -1,10 +1,10 @@
 package rafttest
 
 import (
-	"fmt"
 	"sync"
 	"time"
 
+	"distlab/labtest"
 	"distlab/labtest/report"
 	"distlab/raft"
 )
@@ -23,20 +23,21 @@ const pollInterval = 25 * time.Millisecond
 //   - leader completeness: a leader of term T holds every entry committed
 //     in a term before T.
 //
-// State machine safety and in-order application are checked by the
-// harness's applyCh readers.
+// Committed commands it sees in the logs go to the cluster's Agreement,
+// which also checks what the peers apply (state machine safety, in-order
+// application) and collects the violations found here.
 type invariants struct {
-	h           *Cluster
-	onViolation func()
-	quit        chan struct{}
-	done        chan struct{}
+	h     *Cluster
+	agree *labtest.Agreement[any] // where violations go
+	quit  chan struct{}
+	done  chan struct{}
 
 	mu      sync.Mutex
 	leaders map[int]int // term -> the leader seen in it
 	// commitTerm[i] is the smallest currentTerm of a peer seen with
 	// commitIndex >= i: the entry at i was committed in that term or before.
 	commitTerm map[int]int
-	commitCmd  map[int]interface{} // the committed command at i, when seen in a log
+	commitCmd  map[int]interface{} // the committed command at i, when first seen in a log
 	maxCommit  int                 // highest index in commitTerm
 	// seen[rf] is the highest committed index already recorded from that
 	// peer incarnation: committed entries never change, and the first look
@@ -45,7 +46,6 @@ type invariants struct {
 	// checked[T] is how far the leader of term T has been checked for
 	// leader completeness; a leader never removes entries from its log.
 	checked map[int]int
-	found   []string
 	polls   int
 }
 
@@ -71,24 +71,24 @@ func (l viewLog) term(i int) int            { return l.entries[i-l.start-1].Term
 func (l viewLog) command(i int) interface{} { return l.entries[i-l.start-1].Command }
 
 func startInvariants(h *Cluster) *invariants {
-	v := newInvariants(h.markViolated)
+	v := newInvariants(h.agree)
 	v.h = h
 	go v.run()
 	return v
 }
 
-// newInvariants returns a checker that calls onViolation at each violation;
+// newInvariants returns a checker that reports violations to agree;
 // check feeds it views.
-func newInvariants(onViolation func()) *invariants {
+func newInvariants(agree *labtest.Agreement[any]) *invariants {
 	return &invariants{
-		onViolation: onViolation,
-		quit:        make(chan struct{}),
-		done:        make(chan struct{}),
-		leaders:     map[int]int{},
-		commitTerm:  map[int]int{},
-		commitCmd:   map[int]interface{}{},
-		seen:        map[*raft.Raft]int{},
-		checked:     map[int]int{},
+		agree:      agree,
+		quit:       make(chan struct{}),
+		done:       make(chan struct{}),
+		leaders:    map[int]int{},
+		commitTerm: map[int]int{},
+		commitCmd:  map[int]interface{}{},
+		seen:       map[*raft.Raft]int{},
+		checked:    map[int]int{},
 	}
 }
 
@@ -117,21 +117,8 @@ func (v *invariants) stop() {
 	<-v.done
 }
 
-func (v *invariants) violations() []string {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return append([]string(nil), v.found...)
-}
-
 func (v *invariants) report(format string, args ...interface{}) {
-	text := fmt.Sprintf(format, args...)
-	if len(v.found) < maxFailures {
-		v.found = append(v.found, text)
-	}
-	if v.h != nil {
-		v.h.w.Recorder().Violation("", text)
-	}
-	v.onViolation()
+	v.agree.Violate(format, args...)
 }
 
 func view(id int, rf *raft.Raft) (peerView, raft.PeerState) {
@@ -184,11 +171,10 @@ func (v *invariants) check(views []peerView) {
 			}
 			v.maxCommit = max(v.maxCommit, i)
 			cmd := p.log.command(i)
-			if old, ok := v.commitCmd[i]; ok && !sameCommand(old, cmd) {
-				v.report("state machine safety: S%d has %v committed at %d, earlier seen %v", p.id, cmd, i, old)
-			} else if !ok {
+			if _, ok := v.commitCmd[i]; !ok {
 				v.commitCmd[i] = cmd
 			}
+			v.agree.Holds(p.id, i, cmd)
 		}
 	}
 	for a := 0; a < len(views); a++ {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"distlab/labtest"
 	"distlab/raft"
 )
 
@@ -18,11 +19,17 @@ func pv(id, term int, leader bool, commit int, terms ...int) peerView {
 }
 
 func checkViews(views ...[]peerView) (found []string, signalled bool) {
-	v := newInvariants(func() { signalled = true })
+	a := labtest.NewAgreement(sameCommand)
+	v := newInvariants(a)
 	for _, vs := range views {
 		v.check(vs)
 	}
-	return v.violations(), signalled
+	select {
+	case <-a.Failed():
+		signalled = true
+	default:
+	}
+	return a.Violations(), signalled
 }
 
 func requireViolation(t *testing.T, found []string, signalled bool, want string) {
@@ -72,5 +79,5 @@ func TestCheckerReportsDifferentCommittedCommands(t *testing.T) {
 	a := pv(0, 2, false, 2, 1, 2)
 	b := pv(1, 2, false, 2, 1, 1) // a different entry committed at 2
 	found, s := checkViews([]peerView{a}, []peerView{b})
-	requireViolation(t, found, s, "state machine safety")
+	requireViolation(t, found, s, "one value per slot: S1 holds 21 at index 2, but S0 had 22")
 }

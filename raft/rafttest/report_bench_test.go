@@ -10,6 +10,7 @@ import (
 
 	"distlab/internal/browsertest"
 	"distlab/labtest"
+	"distlab/labtest/chaos"
 	"distlab/labtest/report"
 )
 
@@ -28,7 +29,7 @@ func runAsTest(name string, body func(t *testing.T)) bool {
 // time.
 func BenchmarkChaosRecording(b *testing.B) {
 	b.Setenv(labtest.EnvSeed, "1")
-	cfg := ChaosConfig{Duration: 30 * time.Second}
+	cfg := chaos.Config{Duration: 30 * time.Second}
 	var wall, cpu [2]time.Duration // [unrecorded, recorded]
 	i := 0
 	for b.Loop() {
@@ -36,7 +37,7 @@ func BenchmarkChaosRecording(b *testing.B) {
 			recorded := (i+k)%2 == 1
 			os.Setenv(labtest.EnvTrace, map[bool]string{false: "0", true: ""}[recorded])
 			start, cpu0 := time.Now(), cpuTime()
-			if !runAsTest("ChaosRecording", func(t *testing.T) { Chaos(t, cfg) }) {
+			if !runAsTest("ChaosRecording", func(t *testing.T) { chaos.Run(t, "raft", cfg) }) {
 				b.Fatal("the chaos run failed")
 			}
 			j := map[bool]int{false: 0, true: 1}[recorded]
@@ -68,7 +69,7 @@ func BenchmarkTenMinuteChaosReport(b *testing.B) {
 	b.Setenv(labtest.EnvTimeout, "0") // the run is longer than the default limit of 10m
 	var kept, total int
 	if !runAsTest("TenMinuteChaos", func(t *testing.T) {
-		Chaos(t, ChaosConfig{Duration: 10 * time.Minute})
+		chaos.Run(t, "raft", chaos.Config{Duration: 10 * time.Minute, Round: 10 * time.Second})
 		if _, err := labtest.WorldOf(t).WriteReport(dir); err != nil {
 			t.Fatal(err)
 		}

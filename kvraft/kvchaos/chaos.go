@@ -1,0 +1,97 @@
+// Package kvchaos holds the kvraft lab's hooks on the chaos layer
+// (distlab/labtest/chaos): "distlab chaos kvraft", and chaos.Run(t,
+// "kvraft", ...) in tests. Concurrent clients read and write a few shared
+// keys while the nemesis faults the servers; after healing every client
+// must be served, and the whole history must be linearizable.
+package kvchaos
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"distlab/kvraft"
+	"distlab/labrpc"
+	"distlab/labtest"
+	"distlab/labtest/chaos"
+	"distlab/persister"
+	"distlab/porcupine/models"
+)
+
+func init() {
+	chaos.Register(chaos.Lab{
+		Name:    "kvraft",
+		Summary: "a kvraft cluster with concurrent clients, checked for linearizability",
+		About: "Clients Get, Put and Append on a few shared keys under random partitions, crashes and\n" +
+			"network faults; after healing every client must be served, and porcupine checks the history.",
+		Defaults:  chaos.Config{Clients: 5},
+		Model:     &models.KvModel,
+		ModelName: models.KvModelName,
+		Setup: func(fs *flag.FlagSet) chaos.Start {
+			keys := chaos.IntFlag(fs, "keys", 5, 1, "number of keys the clients share")
+			maxraftstate := chaos.IntFlag(fs, "maxraftstate", 1000, -1, "snapshot when Raft's state reaches this many bytes; -1: never")
+			unreliable := fs.Bool("unreliable", false, "start with an unreliable network (drops and delays)")
+			return func(t *testing.T, cfg chaos.Config) chaos.Service {
+				return start(t, cfg, *keys, *maxraftstate, *unreliable)
+			}
+		},
+	})
+}
+
+func start(t *testing.T, cfg chaos.Config, keys, maxraftstate int, unreliable bool) chaos.Service {
+	c := labtest.NewCluster(t, cfg.Servers, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*kvraft.KVServer, []any) {
+		kv := kvraft.StartKVServer(ends, me, p, maxraftstate)
+		return kv, []any{kv, kv.Raft()}
+	})
+	c.World().Reliable(!unreliable)
+	// clerk makes a clerk that gives up when ctx ends; op is one of its
+	// operations, abandoned if the clerk was closed meanwhile.
+	clerk := func(ctx context.Context) *kvraft.Clerk {
+		ck := kvraft.MakeClerk(c.MakeClient().Ends())
+		context.AfterFunc(ctx, ck.Close)
+		return ck
+	}
+	op := func(ck *kvraft.Clerk, in models.KvInput) chaos.Op {
+		return chaos.Op{Input: in, Do: func() (any, bool) {
+			var out models.KvOutput
+			switch in.Op {
+			case models.OpGet:
+				out.Value = ck.Get(in.Key)
+			case models.OpPut:
+				ck.Put(in.Key, in.Value)
+			default:
+				ck.Append(in.Key, in.Value)
+			}
+			return out, !ck.Closed()
+		}}
+	}
+	return chaos.Service{
+		Clusters: []chaos.Faultable{c},
+		// Gets (50%), Puts (20%) and Appends on shared keys; every value written is unique.
+		Client: func(ctx context.Context, id int, r *rand.Rand) func() chaos.Op {
+			ck, j := clerk(ctx), 0
+			return func() chaos.Op {
+				j++
+				in := models.KvInput{Op: models.OpAppend, Key: fmt.Sprintf("k%d", r.IntN(keys)), Value: fmt.Sprintf("[%d.%d]", id, j)}
+				if p := r.IntN(10); p < 5 {
+					in.Op, in.Value = models.OpGet, ""
+				} else if p < 7 {
+					in.Op = models.OpPut
+				}
+				return op(ck, in)
+			}
+		},
+		// A new client writes and reads back; porcupine judges the values.
+		Probe: func(ctx context.Context, do func(chaos.Op) (any, bool)) error {
+			ck := clerk(ctx)
+			for _, in := range []models.KvInput{{Op: models.OpPut, Key: "probe", Value: "healed"}, {Op: models.OpGet, Key: "probe"}} {
+				if _, ok := do(op(ck, in)); !ok {
+					return fmt.Errorf("a new client's operation %+v did not return", in)
+				}
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,13 @@
+package chaos_test
+
+import (
+	"testing"
+
+	"distlab/internal/apilist"
+)
+
+func TestExportedAPIIsTheReviewedList(t *testing.T) {
+	if err := apilist.Check(".", "api.txt"); err != nil {
+		t.Fatal(err)
+	}
+}

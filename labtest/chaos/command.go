@@ -1,0 +1,102 @@
+package chaos
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"testing"
+
+	"distlab/labtest"
+)
+
+// Command is "distlab chaos": "distlab chaos <lab> [flags]" runs one
+// chaos run of a registered lab; without a lab, or with -h, it lists the
+// labs. It returns the exit status: 0 if the run passed, 1 if it found a
+// violation or a liveness failure (the artefact folder and the replay
+// command are printed), 2 for bad flags or a run that crashed.
+//
+// The run happens in virtual time, through labtest.Main (in a child
+// process). It prints its Summary once, and always writes its artefact
+// folder — the one a failing test writes (schedule, history and its HTML
+// view, per-peer log), plus SummaryFile — under DISTLAB_ARTIFACTS or the
+// temporary folder.
+func Command(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		usage(stdout)
+		return 0
+	}
+	lab, err := lookup(args[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "distlab chaos: %v\n\n", err)
+		usage(stderr)
+		return 2
+	}
+	return command(lab, args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: distlab chaos <lab> [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Runs a lab's service under random faults in virtual time, and checks it. Labs:")
+	for _, l := range Labs() {
+		fmt.Fprintf(w, "  %-8s %s\n", l.Name, l.Summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, `Run "distlab chaos <lab> -h" for its flags.`)
+}
+
+// command runs "distlab chaos <lab> args...".
+func command(lab *Lab, args []string, stdout, stderr io.Writer) int {
+	name := "distlab chaos " + lab.Name
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	common := flags(fs, lab)
+	start := lab.Setup(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: %s [flags]\n\n", name)
+		if lab.About != "" {
+			fmt.Fprintf(stderr, "%s\n\n", lab.About)
+		}
+		fmt.Fprintf(stderr, "The artefact folder (schedule, history, report) goes under %s or the temporary folder;\n", labtest.EnvArtifacts)
+		fmt.Fprintf(stderr, "%s=1 adds the peers' log to it. The link faults and pauses (-slow, -lossy, -duplicate,\n", labtest.EnvLog)
+		fmt.Fprintf(stderr, "-pause) are off unless their rate is set.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q (flags only; see -h)\n", name, fs.Arg(0))
+		return 2
+	}
+	cfg, seed := common()
+	if err := cfg.validate(lab); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 2
+	}
+	if seed != "" {
+		os.Setenv(labtest.EnvSeed, seed) // the child process inherits it
+	}
+	if cfg.Report {
+		os.Setenv(labtest.EnvLog, "1") // the report shows the per-peer log
+	}
+	cfg.Artifacts = true
+	status := labtest.Main("chaos-"+lab.Name, stdout, stderr, func(t *testing.T) {
+		cfg.Out = os.Stdout // in the child, stdout is the parent's pipe
+		run(t, lab, cfg, start)
+	})
+	if status > 1 {
+		fmt.Fprintf(stderr, "%s: the run crashed (exit status %d)\n", name, status)
+	}
+	return status
+}

@@ -1,0 +1,61 @@
+// Package chaos is the one chaos layer of distlab: it runs any lab's
+// service under a random nemesis in virtual time and judges it. A lab
+// supplies hooks (a Lab); the layer does the rest, the same way for every
+// lab: the settings and their validation, the nemesis flags, clients that
+// record a history, rounds of faults with a liveness check after each
+// heal, the lab's invariant hooks, one porcupine check of the history at
+// the end, the summary (printed once), the artefact folder — the same one
+// a failing test writes, through the same code (labtest.World.
+// WriteArtifacts) — the -seed flag, and the command "distlab chaos <lab>",
+// which lists the registered labs.
+//
+// # How a lab plugs in
+//
+// A lab writes one file of hooks, in a package of its own beside the lab
+// (kvraft/kvchaos/chaos.go) or in its test harness package
+// (raft/rafttest/chaos.go), which registers a Lab from an init function:
+//
+//	func init() {
+//		chaos.Register(chaos.Lab{
+//			Name:      "kvsrv",
+//			Summary:   "one key/value server over a lossy network",
+//			Model:     &models.KvModel, // the history is checked against it
+//			ModelName: "kv",
+//			Setup: func(fs *flag.FlagSet) chaos.Start {
+//				keys := fs.Int("keys", 5, "number of keys the clients share")
+//				return func(t *testing.T, cfg chaos.Config) chaos.Service {
+//					c := labtest.NewCluster(t, cfg.Servers, start)
+//					return chaos.Service{
+//						Clusters: []chaos.Faultable{c},
+//						Client:   func(ctx context.Context, id int, r *rand.Rand) func() chaos.Op { ... },
+//						Probe:    func(ctx context.Context, do func(chaos.Op) (any, bool)) error { ... },
+//					}
+//				}
+//			},
+//		})
+//	}
+//
+// and adds one blank import of that package to cmd/distlab/chaos.go. Its
+// tests call Run inside labtest.Run:
+//
+//	labtest.Run(t, func(t *testing.T) {
+//		s := chaos.Run(t, "kvsrv", chaos.Config{Duration: 5 * time.Second}, "-keys", "2")
+//		require.True(t, s.OK())
+//	})
+//
+// Client makes one client: it returns the client's next operation (an Op:
+// the input recorded in the history, and the call that performs it),
+// which the layer performs over and over from one goroutine. Probe shows
+// the healed service serving. A lab that checks invariants (raft) sets
+// Violated and Violations; one with numbers of its own to report sets
+// Stats. Fault kinds are not the lab's business: the nemesis and its flags
+// come from labtest's table of fault kinds.
+//
+// # Files
+//
+//   - lab.go: Lab, Service, Op, the registry (Register, Labs)
+//   - config.go: Config, its defaults and validation, the common flags
+//   - run.go: Run, the rounds, the clients, liveness
+//   - summary.go: Summary, its printed and JSON forms, the artefacts
+//   - command.go: Command, "distlab chaos"
+package chaos
