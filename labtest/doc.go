@@ -259,9 +259,11 @@
 // hook reports them, and the violations its checkers find. A failing test
 // writes the report into its artefacts, with the schedule's faults, the
 // checked history and the per-peer log; DISTLAB_REPORT=dir makes every
-// test write one. A lab reports its peers' states through World.Recorder
-// (rafttest's invariant checker does, at each look) or with
-// Cluster.RecordStates:
+// test write one, World.WriteReport writes one on demand, and "distlab
+// chaos <lab> -report" writes a passing chaos run's. A lab reports its
+// peers' states through World.Recorder (rafttest's invariant checker does,
+// at each look) or with Cluster.RecordStates, and its violations through
+// Recorder.Violation or an Agreement's ReportTo:
 //
 //	c.RecordStates(0, func(i int, kv *KVServer) report.State {
 //		st := kv.rf.Inspect()

@@ -7,8 +7,9 @@
 // per-peer log in columns, and the violations where they happened.
 //
 // labtest records a trace for every test and, when the test fails, writes
-// report.json and report.html into the failure artefacts; "distlab report
-// DIR" rebuilds the page from report.json.
+// report.json and report.html into the failure artefacts (so does a failing
+// chaos run, and "distlab chaos <lab> -report" a passing one); "distlab
+// report DIR" rebuilds the page from report.json.
 //
 // Files:
 //   - recorder.go: Recorder, fed by the labrpc observer and the labs' hooks
