@@ -9,6 +9,7 @@ import (
 	"distlab/labtest/report"
 	"distlab/persister"
 	"distlab/porcupine/models"
+	"distlab/raft/rafttest"
 )
 
 // cluster is a kvraft group on labtest's network, with clerks whose
@@ -36,10 +37,7 @@ func newCluster(t *testing.T, n int, unreliable bool, maxraftstate int) *cluster
 		h: w.History(), maxraftstate: maxraftstate}
 	c.World().Reliable(!unreliable)
 	c.h.SetModel("kv", models.KvModel)
-	c.RecordStates(0, func(_ int, kv *KVServer) report.State {
-		st := kv.rf.Inspect()
-		return report.State{Role: st.Role, Term: st.Term, Commit: st.CommitIndex, Applied: st.LastApplied}
-	})
+	c.RecordStates(0, func(_ int, kv *KVServer) report.State { return rafttest.State(kv.rf) })
 	return c
 }
 

@@ -16,8 +16,10 @@ import (
 	"distlab/labrpc"
 	"distlab/labtest"
 	"distlab/labtest/chaos"
+	"distlab/labtest/report"
 	"distlab/persister"
 	"distlab/porcupine/models"
+	"distlab/raft/rafttest"
 )
 
 func init() {
@@ -46,6 +48,7 @@ func start(t *testing.T, cfg chaos.Config, keys, maxraftstate int, unreliable bo
 		return kv, []any{kv, kv.Raft()}
 	})
 	c.World().Reliable(!unreliable)
+	c.RecordStates(0, func(_ int, kv *kvraft.KVServer) report.State { return rafttest.State(kv.Raft()) })
 	// clerk makes a clerk that gives up when ctx ends; op is one of its
 	// operations, abandoned if the clerk was closed meanwhile.
 	clerk := func(ctx context.Context) *kvraft.Clerk {

@@ -147,7 +147,7 @@ func (v *invariants) poll() {
 		}
 		pv, st := view(i, rf)
 		views = append(views, pv)
-		rec.State(name, report.State{Role: st.Role, Term: st.Term, Commit: st.CommitIndex, Applied: st.LastApplied})
+		rec.State(name, reportState(st))
 	}
 	v.check(views)
 }
@@ -242,4 +242,13 @@ func (v *invariants) leaderStats() (leaders, maxTerm int) {
 		maxTerm = max(maxTerm, term)
 	}
 	return len(v.leaders), maxTerm
+}
+
+// State is a Raft peer's state as the run report shows it: its role, term,
+// commit index and last applied index. A lab whose servers hold a Raft
+// peer records them with labtest.Cluster.RecordStates and State.
+func State(rf *raft.Raft) report.State { return reportState(rf.Inspect()) }
+
+func reportState(st raft.PeerState) report.State {
+	return report.State{Role: st.Role, Term: st.Term, Commit: st.CommitIndex, Applied: st.LastApplied}
 }

@@ -505,7 +505,7 @@
   if (acts.has("click")) {
     const [kind, n] = acts.get("click").split(":");
     if (kind === "msg") { centre((msgs[n][5] + msgs[n][6]) / 2); drawNow(); clickMessage(Number(n)); }
-    else if (kind === "op") select({ kind: "op", i: Number(n) });
+    else if (kind === "op") { centre(ops[n].call); select({ kind: "op", i: Number(n) }); }
     else if (kind === "log") { const el = document.querySelector(`.logline[data-i="${Number(n)}"]`); if (el) el.click(); }
     else if (kind === "state") { const [row, k] = n.split("."); select({ kind: "state", row: Number(row), i: Number(k) }); }
     drawNow();
