@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
+	"distlab/internal/env"
 	"distlab/labtest/report"
 	"distlab/porcupine"
 )
@@ -15,28 +15,24 @@ import (
 // EnvTrace sets the run report's message ring: "0" (or "off") records no
 // messages, a number keeps the last that many (default
 // report.DefaultRing).
-const EnvTrace = "DISTLAB_TRACE"
+const EnvTrace = env.Trace
 
 // EnvReport names a folder where every test, passing or failing, writes
 // its run report: DIR/<test>/report.html, or DIR/report.html for a body
 // run by Main (a command's one run). Failing tests write theirs into their
 // artefacts as well.
-const EnvReport = "DISTLAB_REPORT"
+const EnvReport = env.Report
 
 // startRecorder makes the test's recorder and installs it as the network's
 // observer (unless DISTLAB_TRACE=0). It runs in bind, on the test's clock.
 func (w *World) startRecorder() error {
+	n, set, err := env.TraceRing()
+	if err != nil {
+		return err
+	}
 	ring, on := report.DefaultRing, true
-	switch s := strings.TrimSpace(os.Getenv(EnvTrace)); s {
-	case "":
-	case "0", "off":
-		on = false
-	default:
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return fmt.Errorf("%s=%q: want a number of messages to keep, or 0 for none", EnvTrace, s)
-		}
-		ring = n
+	if set {
+		ring, on = n, n > 0
 	}
 	w.rec = report.NewRecorder(w.start, ring)
 	if on {
@@ -72,7 +68,7 @@ func (w *World) WriteReport(dir string) (string, error) {
 // writeRequestedReport writes the report under DISTLAB_REPORT, if set, and
 // returns the page's path ("" if not asked).
 func (w *World) writeRequestedReport() (string, error) {
-	root := os.Getenv(EnvReport)
+	root := env.ReportDir()
 	if root == "" {
 		return "", nil
 	}

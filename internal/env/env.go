@@ -11,6 +11,8 @@
 //	DISTLAB_REPLAY=path     replay a schedule.json (its seed, its nemesis events)
 //	DISTLAB_ARTIFACTS=dir   where failure artefacts go (default: a new temporary folder)
 //	DISTLAB_LOG=1           keep the per-peer log for the artefacts (peers.log)
+//	DISTLAB_REPORT=dir      every test writes its run report to dir/<test>/
+//	DISTLAB_TRACE=n         messages the run report keeps (default 100000; 0: none)
 //	DISTLAB_TIMEOUT=d       time limit of a test, on its clock (default 10m; 0: none)
 //	DISTLAB_VERBOSE=topics  print the per-peer log (lablog): 1, all, or VOTE,LEAD,...
 //	DISTLAB_VERBOSE_PEERS=l only these peers' lines (lablog): 0,2
@@ -33,6 +35,8 @@ const (
 	Replay       = "DISTLAB_REPLAY"
 	Artifacts    = "DISTLAB_ARTIFACTS"
 	Log          = "DISTLAB_LOG"
+	Report       = "DISTLAB_REPORT"
+	Trace        = "DISTLAB_TRACE"
 	Timeout      = "DISTLAB_TIMEOUT"
 	Verbose      = "DISTLAB_VERBOSE"
 	VerbosePeers = "DISTLAB_VERBOSE_PEERS"
@@ -104,4 +108,26 @@ func on(name string) bool {
 		return false
 	}
 	return true
+}
+
+// ReportDir returns DISTLAB_REPORT: where every test writes its run report
+// ("" for nowhere).
+func ReportDir() string { return os.Getenv(Report) }
+
+// TraceRing returns how many messages DISTLAB_TRACE asks the run report to
+// keep: set is false when the variable is unset or blank; 0 (or "off")
+// means none. err names the variable when its value is neither.
+func TraceRing() (n int, set bool, err error) {
+	s := strings.TrimSpace(os.Getenv(Trace))
+	switch s {
+	case "":
+		return 0, false, nil
+	case "0", "off":
+		return 0, true, nil
+	}
+	n, err = strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, false, fmt.Errorf("%s=%q: want a number of messages to keep, or 0 for none", Trace, s)
+	}
+	return n, true, nil
 }

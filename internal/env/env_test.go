@@ -52,3 +52,20 @@ func TestBooleanVariablesAreOffOnlyForTheWordsOfNo(t *testing.T) {
 		require.Equal(t, want, LogOn(), "%s=%q", Log, in)
 	}
 }
+
+func TestTraceRingIsUnsetOffOrACountAndAnErrorNamesTheVariable(t *testing.T) {
+	for in, want := range map[string]int{"0": 0, "off": 0, " 500 ": 500} {
+		t.Setenv(Trace, in)
+		n, set, err := TraceRing()
+		require.NoError(t, err, in)
+		require.True(t, set, in)
+		require.Equal(t, want, n, in)
+	}
+	t.Setenv(Trace, "")
+	_, set, err := TraceRing()
+	require.NoError(t, err)
+	require.False(t, set)
+	t.Setenv(Trace, "lots")
+	_, _, err = TraceRing()
+	require.ErrorContains(t, err, `DISTLAB_TRACE="lots": want a number of messages to keep, or 0 for none`)
+}
