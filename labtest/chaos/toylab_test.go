@@ -2,10 +2,10 @@ package chaos_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"math/rand/v2"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,8 +19,11 @@ import (
 )
 
 // The toy lab is a register on server 0 of a cluster, which persists each
-// write before it answers; clients retry a call until it goes through. It
-// is linearizable under every fault, unless its flags break it:
+// write before it answers; clients retry a call until it goes through, and
+// the server applies a client's write once (each write's value is the
+// client's number times a million plus its sequence number, and a server
+// applies a write only if its sequence number is the client's highest so
+// far). It is linearizable under every fault, unless its flags break it:
 //
 //	-stale    reads go to any server, which learns writes 50 ms late
 //	-deaf     the liveness probe never succeeds
@@ -48,7 +51,7 @@ func init() {
 type Reg struct {
 	mu    sync.Mutex
 	me    int
-	value int
+	state regState
 	p     *persister.Persister
 	ends  []*labrpc.ClientEnd
 	stale bool
@@ -75,19 +78,31 @@ func (r *Reg) Write(v int, reply *int) {
 	}()
 }
 
-// Set sets the value here.
+// regState is what a Reg persists: the value, and the last sequence
+// number applied of each client.
+type regState struct {
+	Value int
+	Last  map[int]int
+}
+
+// Set applies a write here, unless it is a retry of one applied already.
 func (r *Reg) Set(v int, reply *int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.value = v
-	r.p.Save([]byte(strconv.Itoa(v)), nil)
+	client, seq := v/1_000_000, v%1_000_000
+	if seq <= r.state.Last[client] {
+		return
+	}
+	r.state.Value, r.state.Last[client] = v, seq
+	b, _ := json.Marshal(r.state)
+	r.p.Save(b, nil)
 }
 
 // Read returns the value here.
 func (r *Reg) Read(_ int, reply *int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	*reply = r.value
+	*reply = r.state.Value
 }
 
 // Kill waits for the propagations in flight.
@@ -98,8 +113,11 @@ func (r *Reg) Kill() {
 
 func startToy(t *testing.T, cfg chaos.Config, stale, deaf, violate bool) chaos.Service {
 	c := labtest.NewCluster(t, cfg.Servers, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*Reg, []any) {
-		v, _ := strconv.Atoi(string(p.ReadRaftState()))
-		r := &Reg{me: me, value: v, p: p, ends: ends, stale: stale}
+		st := regState{Last: map[int]int{}}
+		if b := p.ReadRaftState(); len(b) > 0 {
+			json.Unmarshal(b, &st)
+		}
+		r := &Reg{me: me, state: st, p: p, ends: ends, stale: stale}
 		return r, []any{r}
 	})
 	// op calls server i (or a random one) until the call goes through or
@@ -121,6 +139,7 @@ func startToy(t *testing.T, cfg chaos.Config, stale, deaf, violate bool) chaos.S
 			return nil, false
 		}}
 	}
+	var probes atomic.Int64 // the probe is client 0: its writes are 1, 2, ...
 	svc := chaos.Service{
 		Clusters: []chaos.Faultable{c},
 		Client: func(ctx context.Context, id int, r *rand.Rand) func() chaos.Op {
@@ -139,7 +158,7 @@ func startToy(t *testing.T, cfg chaos.Config, stale, deaf, violate bool) chaos.S
 				<-ctx.Done()
 				return errors.New("the toy is deaf")
 			}
-			if _, ok := do(op(ctx, c.MakeClient().Ends(), nil, models.RegisterInput{Op: models.RegisterWrite, Value: 7})); !ok {
+			if _, ok := do(op(ctx, c.MakeClient().Ends(), nil, models.RegisterInput{Op: models.RegisterWrite, Value: int(probes.Add(1))})); !ok {
 				return errors.New("a write did not return")
 			}
 			return nil
