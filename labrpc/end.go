@@ -36,7 +36,8 @@ func (e *ClientEnd) Rand() *rand.Rand {
 // server this end is connected to, waits for the reply and decodes it into
 // reply. It returns true if the reply arrived, and false if the network
 // lost the request or the reply, the end is disabled or not connected, the
-// server was deleted or replaced meanwhile, or the network was cleaned up.
+// server was deleted or replaced before the handler returned, or the network
+// was cleaned up.
 // A false return says nothing about whether the handler ran.
 //
 // args and reply are copied through gob, so they never share memory with

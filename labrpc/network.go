@@ -265,8 +265,8 @@ func (rn *Network) DeleteEnd(endname interface{}) {
 }
 
 // AddServer makes rs reachable as servername. If another server had that
-// name, it is replaced: calls in flight to it fail, and their replies are
-// never delivered.
+// name, it is replaced as by DeleteServer: calls whose handlers have not
+// returned fail, and their replies are never delivered.
 func (rn *Network) AddServer(servername interface{}, rs *Server) {
 	checkName("AddServer", servername)
 	if rs == nil {
@@ -279,7 +279,9 @@ func (rn *Network) AddServer(servername interface{}, rs *Server) {
 }
 
 // DeleteServer removes the server named servername, as a crash does: calls
-// in flight to it return false even if their handlers finish later.
+// in flight to it return false even if their handlers finish later. A reply
+// whose handler returned before the deletion is already on its way and is
+// delivered after its delay, as in the classic network.
 func (rn *Network) DeleteServer(servername interface{}) {
 	rn.mu.Lock()
 	defer rn.mu.Unlock()
