@@ -1,6 +1,7 @@
 package labrpc
 
 import (
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -76,6 +77,43 @@ func TestDeleteServerLosesRepliesOfRunningHandlersOnly(t *testing.T) {
 		close(es.release) // the handler returns after the crash: its reply must go nowhere
 		if <-running {
 			t.Fatal("a handler that returned after DeleteServer delivered its reply")
+		}
+	})
+}
+
+// Every link direction keeps a gob stream open (type information once per
+// stream), but at most maxStreams of them at once: 100,000 clients that
+// each made one call would otherwise hold 1.5 GB of encoders and decoders.
+// A closed stream reopens when its link is used again.
+func TestOpenStreamsAreBoundedAndReopen(t *testing.T) {
+	virtual(t, func(t *testing.T) {
+		rn, _, _ := setup(t)
+		n := maxStreams * 3 / 2 // 3 streams for every one that may stay open
+		ends := make([]*ClientEnd, n)
+		for i := range ends {
+			name := fmt.Sprint("c", i)
+			ends[i] = rn.MakeEnd(name)
+			rn.Connect(name, "s")
+			rn.Enable(name, true)
+		}
+		made := heapMiB()
+		for i, e := range ends {
+			if reply, ok := echo(e, i); !ok || reply.N != i {
+				t.Fatalf("call %d failed", i)
+			}
+		}
+		grown := heapMiB() - made
+		// An open stream costs about 7 KB: all 12,288 open would hold 88 MiB.
+		limit := float64(maxStreams*10<<10) / (1 << 20)
+		t.Logf("%d links, one call each: heap +%.1f MiB (limit %.0f MiB)", n, grown, limit)
+		if grown > limit {
+			t.Fatalf("%d links that made one call each grew the heap by %.1f MiB, more than %d open streams may hold (%.0f MiB)",
+				n, grown, maxStreams, limit)
+		}
+		for i, e := range ends[:10] { // their streams were closed to make room
+			if reply, ok := echo(e, -i); !ok || reply.N != -i {
+				t.Fatalf("call %d on a reopened stream failed", i)
+			}
 		}
 	})
 }

@@ -32,6 +32,7 @@ type Network struct {
 	done           chan struct{} // closed by Cleanup
 
 	workers workerPool
+	streams streams // the links' open gob streams, at most maxStreams
 
 	calls atomic.Uint64             // numbers calls; GetTotalCount
 	tally [2][numFates]atomic.Int64 // messages by Kind and Fate: Stats
