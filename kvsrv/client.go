@@ -1,6 +1,7 @@
 package kvsrv
 
 import (
+	"sync"
 	"time"
 
 	"distlab/labrpc"
@@ -21,6 +22,8 @@ type Clerk struct {
 	id     int64         // unique among the server's clients, never 0
 	turn   chan struct{} // a one-slot semaphore, held while an operation runs
 	seq    int64         // the latest request's Seq; guarded by turn
+	closed chan struct{} // closed by Close
+	close  sync.Once
 }
 
 // MakeClerk returns a Clerk that talks to the server through server. Its
@@ -35,7 +38,7 @@ func MakeClerk(server *labrpc.ClientEnd) *Clerk {
 	for id == 0 {
 		id = r.Int64()
 	}
-	return &Clerk{server: server, id: id, turn: make(chan struct{}, 1)}
+	return &Clerk{server: server, id: id, turn: make(chan struct{}, 1), closed: make(chan struct{})}
 }
 
 // Get returns the current value of key, or "" if it has none. It retries
@@ -70,9 +73,32 @@ func (ck *Clerk) putAppend(method, key, value string) string {
 	return reply.Value
 }
 
-// call sends one request until a reply arrives. Caller holds the turn.
+// Close makes the Clerk give up: the operation in progress returns once
+// its current RPC does (with "" for a Get or an Append), and later
+// operations return at once, without effect. Whether an abandoned Put or
+// Append took effect is unknown. Close is for tools that must stop a client
+// whose server may never answer (the chaos command); Closed tells them
+// whether a result can be trusted.
+func (ck *Clerk) Close() { ck.close.Do(func() { close(ck.closed) }) }
+
+// Closed reports whether Close has been called. An operation that returned
+// before Close was called completed normally.
+func (ck *Clerk) Closed() bool {
+	select {
+	case <-ck.closed:
+		return true
+	default:
+		return false
+	}
+}
+
+// call sends one request until a reply arrives or the Clerk is closed.
+// Caller holds the turn.
 func (ck *Clerk) call(method string, args, reply any) {
-	for !ck.server.Call(method, args, reply) {
-		time.Sleep(retryPause)
+	for !ck.Closed() && !ck.server.Call(method, args, reply) {
+		select {
+		case <-time.After(retryPause):
+		case <-ck.closed:
+		}
 	}
 }

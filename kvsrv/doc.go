@@ -44,7 +44,7 @@
 //
 //	common.go  the RPC arguments and replies
 //	server.go  KVServer: the store and the per-client duplicate table (admit)
-//	client.go  Clerk: ids, sequence numbers and retries
+//	client.go  Clerk: ids, sequence numbers and retries; Close for tools
 //
 // # Bad input
 //

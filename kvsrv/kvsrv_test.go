@@ -283,3 +283,25 @@ func TestServerRunsNewRequestsRepeatsLatestReplyDropsOlder(t *testing.T) {
 		t.Fatalf("stale duplicate: reply %q, value %q; want \"\", %q", old, value(), "ab")
 	}
 }
+
+// Close stops a Clerk whose server never answers: the operation in progress
+// returns, and later ones return at once.
+func TestClosedClerkGivesUp(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
+		s := newServer(t, true)
+		cl := s.MakeClient()
+		ck := MakeClerk(cl.Ends()[0])
+		cl.DisconnectAll()
+		done := make(chan string)
+		go func() { done <- ck.Append("k", "v") }()
+		time.Sleep(time.Second)
+		ck.Close()
+		if old := <-done; old != "" || !ck.Closed() {
+			t.Fatalf("abandoned Append returned %q, Closed %v", old, ck.Closed())
+		}
+		ck.Put("k", "x") // returns at once
+		if v := ck.Get("k"); v != "" {
+			t.Fatalf("Get on a closed Clerk = %q, want \"\"", v)
+		}
+	})
+}
