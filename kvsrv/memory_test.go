@@ -141,7 +141,7 @@ func TestManyAppendsKeepOneValue(t *testing.T) {
 // other client's result is checked by reading its key back.
 func TestManyClientsCostAFewDozenBytesEach(t *testing.T) {
 	labtest.Run(t, func(t *testing.T) {
-		const n, sample = 100_000, 100
+		const n, sample = manyClients, 100
 		s := newServer(t, true)
 		cks := make([]*Clerk, n)
 		recs := make([]*recClerk, n/sample)

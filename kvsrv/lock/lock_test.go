@@ -167,11 +167,21 @@ func TestLostRepliesOfAcquireAndRelease(t *testing.T) {
 			}
 		})
 		a, b := MakeLock(lw.store(), "L"), MakeLock(lw.store(), "L")
+		lost := func(what string) {
+			mu.Lock()
+			defer mu.Unlock()
+			if drop {
+				t.Fatalf("no Put reply was lost during %s: the test proved nothing", what)
+			}
+			drop = true
+		}
 		a.Acquire() // creates the key: its reply is lost
+		lost("Acquire")
+		a.Release() // the reply of its Put is lost too
+		lost("Release")
 		mu.Lock()
-		drop = true // the next Put's reply too: a's release
+		drop = false
 		mu.Unlock()
-		a.Release()
 		done := make(chan struct{})
 		go func() { b.Acquire(); close(done) }()
 		select {
