@@ -53,7 +53,7 @@ func newServer(t *testing.T, reliable bool) *server {
 	s := &server{Cluster: labtest.NewCluster(t, 1, startServer), t: t, w: w, h: w.History(),
 		show: func(v string) string { return v }}
 	s.Reliable(reliable)
-	s.h.SetModel("kv", models.KvModel)
+	s.h.SetModel(models.KvModelName, models.KvModel)
 	return s
 }
 

@@ -56,7 +56,7 @@ func newLockWorld(t *testing.T, reliable bool) *lockWorld {
 	w := labtest.WorldOf(t)
 	lw := &lockWorld{c: labtest.NewCluster(t, 1, startServer), w: w, h: w.History()}
 	lw.c.Reliable(reliable)
-	lw.h.SetModel("versioned-kv", models.VersionedKvModel)
+	lw.h.SetModel(models.VersionedKvModelName, models.VersionedKvModel)
 	return lw
 }
 

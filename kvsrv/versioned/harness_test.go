@@ -29,7 +29,7 @@ func newServer(t *testing.T, reliable bool) *server {
 	w := labtest.WorldOf(t)
 	s := &server{Cluster: labtest.NewCluster(t, 1, startServer), t: t, w: w, h: w.History()}
 	s.Reliable(reliable)
-	s.h.SetModel("versioned-kv", models.VersionedKvModel)
+	s.h.SetModel(models.VersionedKvModelName, models.VersionedKvModel)
 	return s
 }
 
