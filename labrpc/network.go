@@ -348,7 +348,9 @@ func (rn *Network) GetTotalCount() int {
 
 // GetTotalBytes returns the total gob-encoded size of the requests and
 // replies that have crossed the network (type information included, once
-// per link and direction, as on a TCP stream).
+// per link and direction, as on a TCP stream — and again when a stream
+// restarts, after a message over 64 KiB or when more than 4096 streams are
+// open; see the package documentation).
 func (rn *Network) GetTotalBytes() int64 {
 	return rn.bytes.Load()
 }
