@@ -121,8 +121,7 @@ func TestErrMaybeThatDidNotTakeEffect(t *testing.T) {
 // with the version read. Each client counts its OK Puts; at the end every
 // key's version is at least the OKs on it and at most OKs plus ErrMaybes,
 // and the history is linearizable.
-func clients(t *testing.T, s *server, n int, d time.Duration) (nmaybe uint64) {
-	keys := []string{"x", "y", "z"}
+func clients(t *testing.T, s *server, n int, d time.Duration, keys ...string) (nmaybe uint64) {
 	deadline := s.w.Now() + d
 	var mu sync.Mutex
 	oks, maybes := map[string]uint64{}, map[string]uint64{}
@@ -167,15 +166,33 @@ func clients(t *testing.T, s *server, n int, d time.Duration) (nmaybe uint64) {
 
 func TestConcurrentClientsAreLinearizable(t *testing.T) {
 	labtest.Run(t, func(t *testing.T) {
-		clients(t, newServer(t, true), 5, 3*time.Second)
+		clients(t, newServer(t, true), 5, 3*time.Second, "x", "y", "z")
 	})
 }
 
 func TestUnreliableNetworkIsLinearizableWithErrMaybe(t *testing.T) {
 	labtest.Run(t, func(t *testing.T) {
 		s := newServer(t, false)
-		if clients(t, s, 5, 5*time.Second) == 0 {
+		if clients(t, s, 5, 5*time.Second, "x", "y", "z") == 0 {
 			t.Fatal("no Put answered ErrMaybe: the test proved nothing")
+		}
+	})
+}
+
+// Ten clients contend for one key while requests are lost, delayed and
+// delivered twice (a duplicate Put runs again and finds the version moved:
+// harmless without any table).
+func TestOneKeyManyClientsWithDuplicatedRequests(t *testing.T) {
+	labtest.Run(t, func(t *testing.T) {
+		s := newServer(t, false)
+		s.w.Network().SetFaults(&labrpc.Faults{
+			RequestDelay: labrpc.Uniform(0, 20*time.Millisecond),
+			ReplyDelay:   labrpc.Uniform(0, 20*time.Millisecond),
+			DropRequest:  0.1, DropReply: 0.1, Duplicate: 0.2,
+		})
+		clients(t, s, 10, 5*time.Second, "k")
+		if st := s.w.Network().Stats(); st.Requests[labrpc.Duplicated] == 0 {
+			t.Fatal("no request was duplicated: the test proved nothing")
 		}
 	})
 }
