@@ -52,7 +52,7 @@ func newServer(t *testing.T, reliable bool) *server {
 	w := labtest.WorldOf(t)
 	s := &server{Cluster: labtest.NewCluster(t, 1, startServer), t: t, w: w, h: w.History(),
 		show: func(v string) string { return v }}
-	s.Reliable(reliable)
+	s.w.Reliable(reliable)
 	s.h.SetModel(models.KvModelName, models.KvModel)
 	return s
 }

@@ -126,7 +126,7 @@ func TestUnreliableNetworkAppliesEachWriteOnce(t *testing.T) {
 func TestReorderedAndDuplicatedRequestsApplyOnce(t *testing.T) {
 	labtest.Run(t, func(t *testing.T) {
 		s := newServer(t, false)
-		s.LongReordering(true)
+		s.w.LongReordering(true)
 		s.w.Network().SetFaults(&labrpc.Faults{
 			RequestDelay: labrpc.Uniform(0, 50*time.Millisecond),
 			ReplyDelay:   labrpc.Uniform(0, 300*time.Millisecond),

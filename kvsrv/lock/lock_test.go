@@ -55,7 +55,7 @@ type lockWorld struct {
 func newLockWorld(t *testing.T, reliable bool) *lockWorld {
 	w := labtest.WorldOf(t)
 	lw := &lockWorld{c: labtest.NewCluster(t, 1, startServer), w: w, h: w.History()}
-	lw.c.Reliable(reliable)
+	lw.w.Reliable(reliable)
 	lw.h.SetModel(models.VersionedKvModelName, models.VersionedKvModel)
 	return lw
 }

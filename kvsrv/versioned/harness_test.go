@@ -28,7 +28,7 @@ func startServer(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*KVS
 func newServer(t *testing.T, reliable bool) *server {
 	w := labtest.WorldOf(t)
 	s := &server{Cluster: labtest.NewCluster(t, 1, startServer), t: t, w: w, h: w.History()}
-	s.Reliable(reliable)
+	s.w.Reliable(reliable)
 	s.h.SetModel(models.VersionedKvModelName, models.VersionedKvModel)
 	return s
 }
