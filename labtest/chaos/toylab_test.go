@@ -19,11 +19,8 @@ import (
 )
 
 // The toy lab is a register on server 0 of a cluster, which persists each
-// write before it answers; clients retry a call until it goes through, and
-// the server applies a client's write once (each write's value is the
-// client's number times a million plus its sequence number, and a server
-// applies a write only if its sequence number is the client's highest so
-// far). It is linearizable under every fault, unless its flags break it:
+// write before it answers; clients retry a call until it goes through. It
+// is linearizable under every fault, unless its flags break it:
 //
 //	-stale    reads go to any server, which learns writes 50 ms late
 //	-deaf     the liveness probe never succeeds
@@ -48,10 +45,17 @@ func init() {
 }
 
 // Reg is one server of the toy register.
+//
+// A write's value names its client and sequence number (client*1e6 + seq),
+// and a server applies a client's writes in increasing order only: a retried
+// write whose first try went through (its reply lost), or a duplicate
+// delivered late, must not take effect twice, or a later write by another
+// client would be undone and the register would not be linearizable.
 type Reg struct {
 	mu    sync.Mutex
 	me    int
-	state regState
+	value int
+	last  map[int]int // client -> highest sequence number written; persisted with value
 	p     *persister.Persister
 	ends  []*labrpc.ClientEnd
 	stale bool
@@ -62,7 +66,18 @@ type Reg struct {
 // Write sets the value and persists it; with -stale it reaches the other
 // servers 50 ms later.
 func (r *Reg) Write(v int, reply *int) {
-	r.Set(v, reply)
+	r.mu.Lock()
+	client, seq := v/1_000_000, v%1_000_000
+	fresh := seq > r.last[client]
+	if fresh {
+		r.last[client] = seq
+		r.value = v
+		r.save()
+	}
+	r.mu.Unlock()
+	if !fresh || !r.stale || r.dead.Load() {
+		return
+	}
 	if !r.stale || r.dead.Load() {
 		return
 	}
@@ -78,31 +93,31 @@ func (r *Reg) Write(v int, reply *int) {
 	}()
 }
 
-// regState is what a Reg persists: the value, and the last sequence
-// number applied of each client.
-type regState struct {
-	Value int
-	Last  map[int]int
-}
-
-// Set applies a write here, unless it is a retry of one applied already.
+// Set sets the value here (the -stale propagation; no order is kept).
 func (r *Reg) Set(v int, reply *int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	client, seq := v/1_000_000, v%1_000_000
-	if seq <= r.state.Last[client] {
-		return
-	}
-	r.state.Value, r.state.Last[client] = v, seq
-	b, _ := json.Marshal(r.state)
+	r.value = v
+	r.save()
+}
+
+// save persists the value and the sequence numbers; r.mu is held.
+func (r *Reg) save() {
+	b, _ := json.Marshal(regState{r.value, r.last})
 	r.p.Save(b, nil)
+}
+
+// regState is what a Reg persists.
+type regState struct {
+	Value int
+	Last  map[int]int
 }
 
 // Read returns the value here.
 func (r *Reg) Read(_ int, reply *int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	*reply = r.state.Value
+	*reply = r.value
 }
 
 // Kill waits for the propagations in flight.
@@ -115,9 +130,11 @@ func startToy(t *testing.T, cfg chaos.Config, stale, deaf, violate bool) chaos.S
 	c := labtest.NewCluster(t, cfg.Servers, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*Reg, []any) {
 		st := regState{Last: map[int]int{}}
 		if b := p.ReadRaftState(); len(b) > 0 {
-			json.Unmarshal(b, &st)
+			if err := json.Unmarshal(b, &st); err != nil {
+				t.Errorf("toy server %d: its persisted state does not decode: %v", me, err)
+			}
 		}
-		r := &Reg{me: me, state: st, p: p, ends: ends, stale: stale}
+		r := &Reg{me: me, value: st.Value, last: st.Last, p: p, ends: ends, stale: stale}
 		return r, []any{r}
 	})
 	// op calls server i (or a random one) until the call goes through or
@@ -139,7 +156,7 @@ func startToy(t *testing.T, cfg chaos.Config, stale, deaf, violate bool) chaos.S
 			return nil, false
 		}}
 	}
-	var probes atomic.Int64 // the probe is client 0: its writes are 1, 2, ...
+	probes := 0
 	svc := chaos.Service{
 		Clusters: []chaos.Faultable{c},
 		Client: func(ctx context.Context, id int, r *rand.Rand) func() chaos.Op {
@@ -158,7 +175,8 @@ func startToy(t *testing.T, cfg chaos.Config, stale, deaf, violate bool) chaos.S
 				<-ctx.Done()
 				return errors.New("the toy is deaf")
 			}
-			if _, ok := do(op(ctx, c.MakeClient().Ends(), nil, models.RegisterInput{Op: models.RegisterWrite, Value: int(probes.Add(1))})); !ok {
+			probes++ // the probe is client 0: each of its writes is a new one
+			if _, ok := do(op(ctx, c.MakeClient().Ends(), nil, models.RegisterInput{Op: models.RegisterWrite, Value: probes})); !ok {
 				return errors.New("a write did not return")
 			}
 			return nil
