@@ -80,7 +80,10 @@
 //
 // DeleteServer, or AddServer with a name already in use, models a crash: a
 // call in flight to the old server returns false at once, even if its handler
-// finishes later, and the old server's reply is never delivered — to anyone.
+// finishes later, and a reply its handler had not returned by then is never
+// delivered — to anyone. As in the classic network, a reply's fate is decided
+// when its handler returns: a reply already on its way back (in its delay)
+// when the server is deleted is delivered, like a packet already on the wire.
 // The harness deletes a server before it hands a copy of its Persister to
 // the successor, so no client can see a success that only the dead server's
 // storage remembers.
@@ -124,7 +127,13 @@
 // with lower-case names) arrive as zero values — labgob warns about them
 // once per field when the service is made. Each direction of each link is
 // one gob stream, like a TCP connection, so type information is sent once
-// and GetTotalBytes counts what such a connection would carry. A reply
+// and GetTotalBytes counts what such a connection would carry. After a
+// message over 64 KiB a direction starts a fresh stream (the next message
+// carries its type information again), so that no link keeps a delivered
+// message's bytes: gob's encoder and decoder keep buffers as large as the
+// largest message they carried. At most 4096 streams are open at once (about
+// 7 KB each); beyond that the oldest closes and reopens when next used, so a
+// test with 100,000 clients does not hold a stream for each. A reply
 // overwrites the caller's whole reply value; a failed Call leaves it alone.
 //
 // # Mistakes are loud

@@ -36,7 +36,8 @@ func (e *ClientEnd) Rand() *rand.Rand {
 // server this end is connected to, waits for the reply and decodes it into
 // reply. It returns true if the reply arrived, and false if the network
 // lost the request or the reply, the end is disabled or not connected, the
-// server was deleted or replaced meanwhile, or the network was cleaned up.
+// server was deleted or replaced before the handler returned, or the network
+// was cleaned up.
 // A false return says nothing about whether the handler ran.
 //
 // args and reply are copied through gob, so they never share memory with
@@ -116,7 +117,7 @@ func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bo
 	// do not travel; then delayed, lost or delivered (once or twice).
 	d := lk.decide(seed, f, reliable, reorder)
 	argp := reflect.New(m.argElem)
-	n, err := lk.req.copy(args, argp)
+	n, err := rn.streams.copy(&lk.req, args, argp)
 	if err != nil {
 		panic(callErr(ErrEncoding, svcMeth, "cannot send the argument (%T): %v", args, err))
 	}
@@ -138,7 +139,7 @@ func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bo
 	var argp2 reflect.Value
 	if fate == Duplicated {
 		argp2 = reflect.New(m.argElem)
-		n2, _ := lk.req.copy(args, argp2) // the same value encoded fine just now
+		n2, _ := rn.streams.copy(&lk.req, args, argp2) // the same value encoded fine just now
 		rn.bytes.Add(int64(n2))
 	}
 
@@ -178,7 +179,7 @@ func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bo
 	default:
 		dst = reflect.New(m.replyElem)
 	}
-	n, err = lk.reply.copy(handlerReply.Interface(), dst)
+	n, err = rn.streams.copy(&lk.reply, handlerReply.Interface(), dst)
 	if err != nil {
 		panic(callErr(ErrEncoding, svcMeth, "cannot send the reply of handler %s.%s (%s): %v",
 			m.svc.name, m.name, handlerReply.Type(), err))

@@ -78,8 +78,14 @@ func (l *link) failDelay(seed int64, longDelays bool) time.Duration {
 	return failDelay(l.rng, longDelays)
 }
 
-// maxIdleBuffer is the largest buffer a codec keeps between messages, so
-// that one big snapshot does not pin its size on the link for good.
+// maxIdleBuffer is the largest message after which a codec keeps its gob
+// stream. gob's encoder and decoder each keep a buffer as large as the
+// largest message they have carried, so after a bigger message the codec
+// starts a fresh stream: a delivered message's bytes are never kept, and a
+// 10 MiB value leaves nothing behind on the link (the classic memory tests
+// measure the heap with the network alive). The price is the type
+// information sent again with the next message on that link, which
+// GetTotalBytes counts.
 const maxIdleBuffer = 64 << 10
 
 // A codec is one direction of a link seen as a gob stream, like a TCP
@@ -95,31 +101,76 @@ type codec struct {
 }
 
 // copy encodes src and decodes it into dst (a pointer Value, or an invalid
-// Value to discard), returning the encoded size.
-func (c *codec) copy(src interface{}, dst reflect.Value) (int, error) {
+// Value to discard), returning the encoded size. It reports whether it
+// opened the stream.
+func (c *codec) copy(src interface{}, dst reflect.Value) (n int, opened bool, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.enc == nil {
 		c.enc = gob.NewEncoder(&c.buf)
 		c.dec = gob.NewDecoder(&c.buf)
+		opened = true
 	}
 	if err := c.enc.Encode(src); err != nil {
 		c.reset()
-		return 0, err
+		return 0, opened, err
 	}
-	n := c.buf.Len()
-	err := c.dec.DecodeValue(dst) // an invalid dst discards the value
-	if err != nil || c.buf.Len() != 0 {
+	n = c.buf.Len()
+	err = c.dec.DecodeValue(dst) // an invalid dst discards the value
+	if err != nil || c.buf.Len() != 0 || n > maxIdleBuffer {
 		c.reset()
-	} else if c.buf.Cap() > maxIdleBuffer {
-		c.buf = bytes.Buffer{} // the encoder and decoder keep &c.buf, which stays valid
+	}
+	return n, opened, err
+}
+
+// reset starts a fresh stream: after an error, which may have left half a
+// message in the buffer, and after a big message, whose size the buffer,
+// the encoder and the decoder would otherwise keep.
+func (c *codec) reset() {
+	c.buf = bytes.Buffer{}
+	c.enc, c.dec = nil, nil
+}
+
+// maxStreams is how many directions of links keep an open gob stream at
+// once. An open stream costs about 7 KB (gob's encoder, and the decoder's
+// compiled engines), so a network of 100,000 clients would hold 1.5 GB
+// for streams that each carried one call; beyond maxStreams the oldest
+// stream is closed and reopened when next used, sending its type
+// information again. A test with fewer than maxStreams/2 links never sees
+// that happen.
+const maxStreams = 4096
+
+// streams closes the oldest open stream when more than maxStreams are open.
+type streams struct {
+	mu   sync.Mutex
+	open []*codec // in the order they opened (a ring once full); a codec may appear twice
+	next int      // the oldest entry, once open is full
+}
+
+// copy is c.copy, keeping at most maxStreams streams open.
+func (s *streams) copy(c *codec, src interface{}, dst reflect.Value) (int, error) {
+	n, opened, err := c.copy(src, dst)
+	if opened {
+		if old := s.opened(c); old != nil && old != c {
+			old.mu.Lock()
+			old.reset()
+			old.mu.Unlock()
+		}
 	}
 	return n, err
 }
 
-// reset starts a fresh stream after an error, which may have left half a
-// message in the buffer.
-func (c *codec) reset() {
-	c.buf.Reset()
-	c.enc, c.dec = nil, nil
+// opened records c's new stream and returns the codec whose stream must
+// close to make room, if any.
+func (s *streams) opened(c *codec) *codec {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.open) < maxStreams {
+		s.open = append(s.open, c)
+		return nil
+	}
+	old := s.open[s.next]
+	s.open[s.next] = c
+	s.next = (s.next + 1) % maxStreams
+	return old
 }

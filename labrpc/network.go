@@ -32,6 +32,7 @@ type Network struct {
 	done           chan struct{} // closed by Cleanup
 
 	workers workerPool
+	streams streams // the links' open gob streams, at most maxStreams
 
 	calls atomic.Uint64             // numbers calls; GetTotalCount
 	tally [2][numFates]atomic.Int64 // messages by Kind and Fate: Stats
@@ -265,8 +266,8 @@ func (rn *Network) DeleteEnd(endname interface{}) {
 }
 
 // AddServer makes rs reachable as servername. If another server had that
-// name, it is replaced: calls in flight to it fail, and their replies are
-// never delivered.
+// name, it is replaced as by DeleteServer: calls whose handlers have not
+// returned fail, and their replies are never delivered.
 func (rn *Network) AddServer(servername interface{}, rs *Server) {
 	checkName("AddServer", servername)
 	if rs == nil {
@@ -279,7 +280,9 @@ func (rn *Network) AddServer(servername interface{}, rs *Server) {
 }
 
 // DeleteServer removes the server named servername, as a crash does: calls
-// in flight to it return false even if their handlers finish later.
+// in flight to it return false even if their handlers finish later. A reply
+// whose handler returned before the deletion is already on its way and is
+// delivered after its delay, as in the classic network.
 func (rn *Network) DeleteServer(servername interface{}) {
 	rn.mu.Lock()
 	defer rn.mu.Unlock()
@@ -345,7 +348,9 @@ func (rn *Network) GetTotalCount() int {
 
 // GetTotalBytes returns the total gob-encoded size of the requests and
 // replies that have crossed the network (type information included, once
-// per link and direction, as on a TCP stream).
+// per link and direction, as on a TCP stream — and again when a stream
+// restarts, after a message over 64 KiB or when more than 4096 streams are
+// open; see the package documentation).
 func (rn *Network) GetTotalBytes() int64 {
 	return rn.bytes.Load()
 }

@@ -49,3 +49,25 @@ func TestSafetyAndLivenessUnderRandomFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestSafetyAndLivenessUnderPausesAndLinkFaults runs chaos runs with the
+// fault kinds that the nemesis leaves out by default: a paused leader comes
+// back believing it leads, and slow, lossy and duplicating links reorder,
+// lose and repeat its messages.
+func TestSafetyAndLivenessUnderPausesAndLinkFaults(t *testing.T) {
+	for k := 0; k < 4; k++ {
+		t.Run(fmt.Sprintf("run%02d", k), func(t *testing.T) {
+			if !labtest.Realtime() {
+				t.Parallel()
+			}
+			run(t, func(t *testing.T) {
+				s := chaos.Run(t, "raft", chaos.Config{Duration: 10 * time.Second, Round: 5 * time.Second,
+					Nemesis: labtest.NemesisConfig{Rates: map[string]float64{"pause": 2, "slow": 1, "lossy": 1, "duplicate": 1, "crash": 1, "restart": 1}}},
+					fmt.Sprintf("-snapshots=%v", k%2 == 1))
+				if s.Faults[labtest.KindPause]+s.Faults[labtest.KindSlow]+s.Faults[labtest.KindLossy]+s.Faults[labtest.KindDuplicate] == 0 {
+					t.Fatalf("a run without a pause or a link fault: %v", s.Faults)
+				}
+			})
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	// The labs that "distlab chaos" runs: each registers its hooks with
 	// the chaos layer when imported. A new lab adds its line here.
 	_ "distlab/kvraft/kvchaos"
+	_ "distlab/kvsrv/kvsrvchaos"
 	_ "distlab/raft/rafttest"
 )
 

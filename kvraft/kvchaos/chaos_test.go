@@ -53,6 +53,24 @@ func TestNoStaleReadAfterHealUnderRecordedSchedule(t *testing.T) {
 	require.Equal(t, 7, sum.FaultCount(), "the schedule's six partitions and one crash")
 }
 
+// TestLinearizableAndLiveUnderPausesAndLinkFaults runs kvraft under the
+// fault kinds that the nemesis leaves out by default: pauses, slow, lossy
+// and duplicating links (a duplicated request must not apply twice).
+func TestLinearizableAndLiveUnderPausesAndLinkFaults(t *testing.T) {
+	for seed := 1; seed <= 2; seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			t.Setenv(labtest.EnvSeed, fmt.Sprint(seed))
+			var s chaos.Summary
+			labtest.Run(t, func(t *testing.T) {
+				s = chaos.Run(t, "kvraft", chaos.Config{Duration: 5 * time.Second, Nemesis: labtest.NemesisConfig{
+					Rates: map[string]float64{"pause": 1, "slow": 1, "lossy": 1, "duplicate": 1, "partition": 1}}})
+			})
+			require.True(t, s.OK())
+			require.Positive(t, s.Faults[labtest.KindPause]+s.Faults[labtest.KindDuplicate]+s.Faults[labtest.KindLossy]+s.Faults[labtest.KindSlow])
+		})
+	}
+}
+
 func TestBadLabFlagIsNamed(t *testing.T) {
 	var out, errs strings.Builder
 	require.Equal(t, 2, chaos.Command([]string{"kvraft", "-maxraftstate", "-5"}, &out, &errs))

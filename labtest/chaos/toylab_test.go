@@ -2,10 +2,10 @@ package chaos_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"math/rand/v2"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -45,10 +45,17 @@ func init() {
 }
 
 // Reg is one server of the toy register.
+//
+// A write's value names its client and sequence number (client*1e6 + seq),
+// and a server applies a client's writes in increasing order only: a retried
+// write whose first try went through (its reply lost), or a duplicate
+// delivered late, must not take effect twice, or a later write by another
+// client would be undone and the register would not be linearizable.
 type Reg struct {
 	mu    sync.Mutex
 	me    int
 	value int
+	last  map[int]int // client -> highest sequence number written; persisted with value
 	p     *persister.Persister
 	ends  []*labrpc.ClientEnd
 	stale bool
@@ -59,7 +66,18 @@ type Reg struct {
 // Write sets the value and persists it; with -stale it reaches the other
 // servers 50 ms later.
 func (r *Reg) Write(v int, reply *int) {
-	r.Set(v, reply)
+	r.mu.Lock()
+	client, seq := v/1_000_000, v%1_000_000
+	fresh := seq > r.last[client]
+	if fresh {
+		r.last[client] = seq
+		r.value = v
+		r.save()
+	}
+	r.mu.Unlock()
+	if !fresh || !r.stale || r.dead.Load() {
+		return
+	}
 	if !r.stale || r.dead.Load() {
 		return
 	}
@@ -75,12 +93,24 @@ func (r *Reg) Write(v int, reply *int) {
 	}()
 }
 
-// Set sets the value here.
+// Set sets the value here (the -stale propagation; no order is kept).
 func (r *Reg) Set(v int, reply *int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.value = v
-	r.p.Save([]byte(strconv.Itoa(v)), nil)
+	r.save()
+}
+
+// save persists the value and the sequence numbers; r.mu is held.
+func (r *Reg) save() {
+	b, _ := json.Marshal(regState{r.value, r.last})
+	r.p.Save(b, nil)
+}
+
+// regState is what a Reg persists.
+type regState struct {
+	Value int
+	Last  map[int]int
 }
 
 // Read returns the value here.
@@ -98,8 +128,13 @@ func (r *Reg) Kill() {
 
 func startToy(t *testing.T, cfg chaos.Config, stale, deaf, violate bool) chaos.Service {
 	c := labtest.NewCluster(t, cfg.Servers, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*Reg, []any) {
-		v, _ := strconv.Atoi(string(p.ReadRaftState()))
-		r := &Reg{me: me, value: v, p: p, ends: ends, stale: stale}
+		st := regState{Last: map[int]int{}}
+		if b := p.ReadRaftState(); len(b) > 0 {
+			if err := json.Unmarshal(b, &st); err != nil {
+				t.Errorf("toy server %d: its persisted state does not decode: %v", me, err)
+			}
+		}
+		r := &Reg{me: me, value: st.Value, last: st.Last, p: p, ends: ends, stale: stale}
 		return r, []any{r}
 	})
 	// op calls server i (or a random one) until the call goes through or
@@ -121,6 +156,7 @@ func startToy(t *testing.T, cfg chaos.Config, stale, deaf, violate bool) chaos.S
 			return nil, false
 		}}
 	}
+	probes := 0
 	svc := chaos.Service{
 		Clusters: []chaos.Faultable{c},
 		Client: func(ctx context.Context, id int, r *rand.Rand) func() chaos.Op {
@@ -139,7 +175,8 @@ func startToy(t *testing.T, cfg chaos.Config, stale, deaf, violate bool) chaos.S
 				<-ctx.Done()
 				return errors.New("the toy is deaf")
 			}
-			if _, ok := do(op(ctx, c.MakeClient().Ends(), nil, models.RegisterInput{Op: models.RegisterWrite, Value: 7})); !ok {
+			probes++ // the probe is client 0: each of its writes is a new one
+			if _, ok := do(op(ctx, c.MakeClient().Ends(), nil, models.RegisterInput{Op: models.RegisterWrite, Value: probes})); !ok {
 				return errors.New("a write did not return")
 			}
 			return nil
