@@ -13,9 +13,6 @@ import (
 // map[string]string never modified in place.
 
 func kvMapStep(state, input, output interface{}) (bool, interface{}) {
-	if _, unknown := output.(upstreamUnknown); unknown {
-		output = nil
-	}
 	st, in := state.(map[string]string), input.(models.KvInput)
 	switch in.Op {
 	case models.OpGet:

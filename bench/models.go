@@ -60,24 +60,12 @@ var ourEtcd = porcupine.Model{
 	DescribeOperation: describeEtcd,
 }
 
-// theirEtcd is the same register for upstream porcupine. A pending operation
-// reaches it with the output upstreamUnknown, which it treats as nil.
+// theirEtcd is the same register for upstream porcupine.
 var theirEtcd = upstream.Model{
-	Init: func() interface{} { return etcdNil },
-	Step: func(state, input, output interface{}) (bool, interface{}) {
-		if _, unknown := output.(upstreamUnknown); unknown {
-			output = nil
-		}
-		return etcdStep(state, input, output)
-	},
+	Init:              func() interface{} { return etcdNil },
+	Step:              etcdStep,
 	DescribeOperation: describeEtcd,
 }
-
-// upstreamUnknown is the output given to upstream for an operation that
-// never returned: upstream has no pending operations, so the harness closes
-// them with a return event at the end of the history (as upstream's own
-// tests do).
-type upstreamUnknown struct{}
 
 var seed = maphash.MakeSeed()
 
@@ -99,13 +87,8 @@ var theirKv = upstream.Model{
 		}
 		return parts
 	},
-	Init: func() interface{} { return "" },
-	Step: func(state, input, output interface{}) (bool, interface{}) {
-		if _, unknown := output.(upstreamUnknown); unknown {
-			output = nil
-		}
-		return models.KvModel.Step(state, input, output)
-	},
+	Init:  func() interface{} { return "" },
+	Step:  models.KvModel.Step,
 	Equal: func(a, b interface{}) bool { return a.(string) == b.(string) },
 	Hash:  func(s interface{}) uint64 { return maphash.String(seed, s.(string)) },
 }
@@ -139,19 +122,40 @@ func ours(raw []rawOp) []porcupine.Operation {
 	return ops
 }
 
-// theirs turns raw operations into upstream operations; an operation that
-// never returned returns after everything else with an unknown output.
-func theirs(raw []rawOp) []upstream.Operation {
+// closedEnd is the time at which an operation that never returned is made
+// to return for the closed encoding: after everything else.
+func closedEnd(raw []rawOp) int64 {
 	end := int64(0)
 	for _, r := range raw {
 		end = max(end, r.call, r.ret)
 	}
+	return end + 1
+}
+
+// oursClosed turns raw operations into distlab/porcupine operations in the
+// closed encoding that upstream needs: an operation that never returned
+// returns after everything else with a nil output (unknown).
+func oursClosed(raw []rawOp) []porcupine.Operation {
+	end := closedEnd(raw)
+	ops := ours(raw)
+	for i := range ops {
+		if ops[i].Return == porcupine.NoReturn {
+			ops[i].Return = end
+		}
+	}
+	return ops
+}
+
+// theirs turns raw operations into upstream operations in the closed
+// encoding (see oursClosed), the one upstream's own tests use.
+func theirs(raw []rawOp) []upstream.Operation {
+	end := closedEnd(raw)
 	ops := make([]upstream.Operation, len(raw))
 	for i, r := range raw {
 		ops[i] = upstream.Operation{ClientId: r.client, Input: r.input, Call: r.call, Output: r.output, Return: r.ret}
 		if r.ret < 0 {
-			ops[i].Return = end + 1
-			ops[i].Output = upstreamUnknown{}
+			ops[i].Return = end
+			ops[i].Output = nil
 		}
 	}
 	return ops

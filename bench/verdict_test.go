@@ -11,14 +11,6 @@ import (
 	upstream "github.com/anishathalye/porcupine"
 )
 
-// etcdLinearizable lists the etcd logs that are linearizable (per upstream's
-// own tests); the other non-empty ones are not.
-var etcdLinearizable = map[int]bool{
-	2: true, 5: true, 7: true, 18: true, 25: true, 31: true, 38: true, 45: true, 48: true, 49: true,
-	51: true, 53: true, 56: true, 67: true, 75: true, 76: true, 80: true, 87: true, 92: true, 98: true,
-	100: true, 101: true, 102: true,
-}
-
 type etcdFile struct {
 	name string
 	num  int

@@ -205,3 +205,30 @@ func TestModelWithoutEqualAndIncomparableStatesPanicsClearly(t *testing.T) {
 	porcupine.CheckOperations(m, []porcupine.Operation{{Input: 1, Call: 0, Return: 1}})
 	t.Fatal("no panic")
 }
+
+// TestUnknownOutputClosedAtTheEndMayTakeEffectEarly checks the shortcut for
+// operations that return after everything else with an unknown (nil)
+// output: one that cannot take effect at the end must still be tried
+// earlier, where it can.
+func TestUnknownOutputClosedAtTheEndMayTakeEffectEarly(t *testing.T) {
+	// State is an int, initially 0; "set1" sets it to 1; "is0" only
+	// succeeds in state 0 and changes nothing.
+	model := porcupine.Model{
+		Init: func() interface{} { return 0 },
+		Step: func(state, in, out interface{}) (bool, interface{}) {
+			if in == "set1" {
+				return true, 1
+			}
+			return state == 0, state
+		},
+	}
+	is0 := porcupine.Operation{Input: "is0", Call: 0, Return: 10}
+	set1 := porcupine.Operation{Input: "set1", Call: 2, Return: 3}
+	ops := []porcupine.Operation{is0, set1}
+	require.True(t, porcupine.CheckOperations(model, ops), "is0 takes effect before set1")
+	require.True(t, bruteForce(model, ops))
+	is0.Call = 4 // now after set1 returned
+	ops = []porcupine.Operation{is0, set1}
+	require.False(t, porcupine.CheckOperations(model, ops))
+	require.False(t, bruteForce(model, ops))
+}

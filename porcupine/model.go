@@ -50,7 +50,17 @@ type Model struct {
 	// DescribeOperationMetadata renders an Operation's Metadata for a person.
 	// Nil means fmt's %v (and nothing for nil metadata).
 	DescribeOperationMetadata func(info interface{}) string
-	_                         struct{} // fields must be named, so that new ones can be added
+	// Specialize, if set, is called once for each partition, with its
+	// operations, before the partition is searched, and returns the model to
+	// search it with (Partition and the Describe functions of the result are
+	// not used). It lets a model shrink its state space to what this
+	// partition can tell apart: for instance, states that no operation of the
+	// partition can distinguish may become one state. The returned model must
+	// accept exactly the sequences of these operations that the model itself
+	// accepts, so that the verdict is unchanged. Upstream porcupine has no
+	// Specialize.
+	Specialize func(history []Operation) Model
+	_          struct{} // fields must be named, so that new ones can be added
 }
 
 // A NondeterministicModel is a sequential specification whose operations may

@@ -125,7 +125,13 @@ func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose boo
 				return
 			}
 			if t.s == nil {
-				t.s = newSearcher(stopCtx, model, byValue, parts[t.part], verbose)
+				m, bv := model, byValue
+				if model.Specialize != nil {
+					m = model.Specialize(parts[t.part])
+					bv = m.Equal == nil && m.Hash == nil
+					m = fillDefaults(m)
+				}
+				t.s = newSearcher(stopCtx, m, bv, parts[t.part], verbose)
 			}
 			r, done := t.s.run(t.budget)
 			settle(t, r, done)

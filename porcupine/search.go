@@ -61,6 +61,11 @@ type searcher struct {
 	retEv      []int32 // per operation: its return event, or -1 if pending
 	pending    []bool
 	outputs    []interface{} // per operation: its Output, nil if pending
+	// late lists the operations searched as pending although they returned:
+	// see lateOps. strict is set once that shortcut has failed and the
+	// search restarted without it.
+	late   []int32
+	strict bool
 
 	zobrist []uint64
 	states  *stateTable
@@ -91,8 +96,43 @@ type searcher struct {
 }
 
 func newSearcher(ctx context.Context, model Model, byValue bool, ops []Operation, verbose bool) *searcher {
+	return newSearcherMode(ctx, model, byValue, ops, verbose, false)
+}
+
+// lateOps returns the operations of ops that returned with an unknown (nil)
+// output no earlier than every call: the form an operation whose outcome is
+// unknown takes when a history closes it at the end, as upstream porcupine
+// requires. Such an operation is concurrent with everything called after
+// it, so in any linearization it may as well take effect last; hence the
+// history is linearizable if and only if it is linearizable with these
+// operations pending (optional) and those left out can then take effect, in
+// any order, after the others. The search uses this: it treats them as
+// pending, and on success appends those left out (see finishLate). If one
+// cannot be appended the search restarts without the shortcut (strict).
+func lateOps(ops []Operation) []int32 {
+	maxCall := int64(-1 << 63)
+	for _, op := range ops {
+		maxCall = max(maxCall, op.Call)
+	}
+	var late []int32
+	for i, op := range ops {
+		if op.Output == nil && op.Return != NoReturn && op.Return >= maxCall {
+			late = append(late, int32(i))
+		}
+	}
+	return late
+}
+
+func newSearcherMode(ctx context.Context, model Model, byValue bool, ops []Operation, verbose, strict bool) *searcher {
 	n := len(ops)
-	s := &searcher{ctx: ctx, model: model, ops: ops, verbose: verbose, byValue: byValue}
+	s := &searcher{ctx: ctx, model: model, ops: ops, verbose: verbose, byValue: byValue, strict: strict}
+	isLate := make(map[int]bool)
+	if !strict {
+		s.late = lateOps(ops)
+		for _, i := range s.late {
+			isLate[int(i)] = true
+		}
+	}
 	type ev struct {
 		time int64
 		ret  bool
@@ -103,7 +143,7 @@ func newSearcher(ctx context.Context, model Model, byValue bool, ops []Operation
 	s.outputs = make([]interface{}, n)
 	for i, op := range ops {
 		evs = append(evs, ev{op.Call, false, int32(i)})
-		if op.Return == NoReturn {
+		if op.Return == NoReturn || isLate[i] {
 			s.pending[i] = true
 			continue
 		}
@@ -309,7 +349,42 @@ func (s *searcher) run(budget int) (searchResult, bool) {
 		// The last steps may have been cut short by the timeout.
 		return s.result(Unknown, stack), true
 	}
+	if len(s.late) > 0 {
+		var ok bool
+		if stack, ok = s.finishLate(stack, sid); !ok {
+			if s.ctx.Err() != nil {
+				return s.result(Unknown, stack), true
+			}
+			*s = *newSearcherMode(s.ctx, s.model, s.byValue, s.ops, s.verbose, true)
+			return s.run(budget)
+		}
+		if s.ctx.Err() != nil {
+			return s.result(Unknown, stack), true
+		}
+	}
 	return s.result(Ok, stack), true
+}
+
+// finishLate appends to a complete linearization the late operations (see
+// lateOps) it left out, in order, from state sid. It reports false if one
+// of them cannot take effect there.
+func (s *searcher) finishLate(stack []frame, sid int32) ([]frame, bool) {
+	in := make([]bool, len(s.ops))
+	for _, f := range stack {
+		in[f.op] = true
+	}
+	for _, op := range s.late {
+		if in[op] {
+			continue
+		}
+		legal, next := s.states.step(sid, op, s.ops[op].Input, nil)
+		if !legal {
+			return stack, false
+		}
+		stack = append(stack, frame{op: op, sid: sid})
+		sid = next
+	}
+	return stack, true
 }
 
 // recordPartial notes the current stack as the longest partial linearization

@@ -41,29 +41,17 @@ type KvOutput struct {
 // (a pending operation's output is nil: a pending get returns anything).
 //
 // The history is partitioned by key, so a state is one key's value, a string.
+//
+// Each key is checked with its unobservable values merged (see
+// kv_specialize.go), so concurrent appends that no get observes before a put
+// overwrites them are not ordered.
 var KvModel = porcupine.Model{
 	Partition:      partitionByKey(func(in interface{}) string { return in.(KvInput).Key }),
 	PartitionEvent: partitionEventsByKey(func(in interface{}) string { return in.(KvInput).Key }),
 	Init:           func() interface{} { return "" },
-	Step: func(state, input, output interface{}) (bool, interface{}) {
-		in, value := input.(KvInput), state.(string)
-		switch in.Op {
-		case OpGet:
-			if output == nil {
-				return true, value
-			}
-			return output.(KvOutput).Value == value, value
-		case OpPut:
-			return true, in.Value
-		case OpAppend:
-			return true, value + in.Value
-		case OpAppendOld:
-			return output == nil || output.(KvOutput).Value == value, value + in.Value
-		}
-		return false, value
-	},
-	Equal: func(a, b interface{}) bool { return a.(string) == b.(string) },
-	Hash:  func(state interface{}) uint64 { return maphash.String(hashSeed, state.(string)) },
+	Step:           kvStep,
+	Equal:          func(a, b interface{}) bool { return a.(string) == b.(string) },
+	Hash:           func(state interface{}) uint64 { return maphash.String(hashSeed, state.(string)) },
 	DescribeOperation: func(input, output interface{}) string {
 		in := input.(KvInput)
 		switch in.Op {
@@ -85,6 +73,26 @@ var KvModel = porcupine.Model{
 		return fmt.Sprintf("unknown op %d on %q", in.Op, in.Key)
 	},
 	DescribeState: func(state interface{}) string { return fmt.Sprintf("%q", state.(string)) },
+	Specialize:    kvSpecialize,
+}
+
+// kvStep is KvModel.Step.
+func kvStep(state, input, output interface{}) (bool, interface{}) {
+	in, value := input.(KvInput), state.(string)
+	switch in.Op {
+	case OpGet:
+		if output == nil {
+			return true, value
+		}
+		return output.(KvOutput).Value == value, value
+	case OpPut:
+		return true, in.Value
+	case OpAppend:
+		return true, value + in.Value
+	case OpAppendOld:
+		return output == nil || output.(KvOutput).Value == value, value + in.Value
+	}
+	return false, value
 }
 
 func init() {
