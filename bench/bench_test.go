@@ -232,3 +232,23 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkFixedCost checks a 10-operation history: what a check costs
+// before any search.
+func BenchmarkFixedCost(b *testing.B) {
+	for _, c := range generatedCases() {
+		if c.Group != GroupSmall {
+			continue
+		}
+		b.Run(c.Name+"/ours", func(b *testing.B) {
+			for b.Loop() {
+				c.Ours(0)
+			}
+		})
+		b.Run(c.Name+"/theirs", func(b *testing.B) {
+			for b.Loop() {
+				c.Theirs(0)
+			}
+		})
+	}
+}

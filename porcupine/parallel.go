@@ -1,9 +1,10 @@
 package porcupine
 
 import (
+	"cmp"
 	"context"
 	"runtime"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 )
@@ -39,7 +40,7 @@ func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose boo
 	for i := range parts {
 		queue[i] = task{part: i, budget: firstBudget}
 	}
-	sort.SliceStable(queue, func(a, b int) bool { return len(parts[queue[a].part]) < len(parts[queue[b].part]) })
+	slices.SortStableFunc(queue, func(a, b task) int { return cmp.Compare(len(parts[a.part]), len(parts[b.part])) })
 
 	results := make([]searchResult, len(parts))
 	var (

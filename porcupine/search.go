@@ -1,9 +1,10 @@
 package porcupine
 
 import (
+	"cmp"
 	"context"
 	"runtime/metrics"
-	"sort"
+	"slices"
 )
 
 // The search decides one partition. It is the Wing & Gong tree search with
@@ -126,12 +127,12 @@ func lateOps(ops []Operation) []int32 {
 func newSearcherMode(ctx context.Context, model Model, byValue bool, ops []Operation, verbose, strict bool) *searcher {
 	n := len(ops)
 	s := &searcher{ctx: ctx, model: model, ops: ops, verbose: verbose, byValue: byValue, strict: strict}
-	isLate := make(map[int]bool)
 	if !strict {
 		s.late = lateOps(ops)
-		for _, i := range s.late {
-			isLate[int(i)] = true
-		}
+	}
+	s.pending = make([]bool, n)
+	for _, i := range s.late {
+		s.pending[i] = true
 	}
 	type ev struct {
 		time int64
@@ -139,11 +140,10 @@ func newSearcherMode(ctx context.Context, model Model, byValue bool, ops []Opera
 		op   int32
 	}
 	evs := make([]ev, 0, 2*n)
-	s.pending = make([]bool, n)
 	s.outputs = make([]interface{}, n)
 	for i, op := range ops {
 		evs = append(evs, ev{op.Call, false, int32(i)})
-		if op.Return == NoReturn || isLate[i] {
+		if op.Return == NoReturn || s.pending[i] {
 			s.pending[i] = true
 			continue
 		}
@@ -155,19 +155,20 @@ func newSearcherMode(ctx context.Context, model Model, byValue bool, ops []Opera
 		evs = append(evs, ev{ret, true, int32(i)})
 	}
 	// Calls sort before returns at the same instant: intervals are closed.
-	sort.SliceStable(evs, func(a, b int) bool {
-		if evs[a].time != evs[b].time {
-			return evs[a].time < evs[b].time
+	slices.SortStableFunc(evs, func(a, b ev) int {
+		if a.time != b.time {
+			return cmp.Compare(a.time, b.time)
 		}
-		return !evs[a].ret && evs[b].ret
+		return cmp.Compare(b2i(a.ret), b2i(b.ret))
 	})
 	m := len(evs)
-	s.next = make([]int32, m+2)
-	s.prev = make([]int32, m+2)
-	s.evOp = make([]int32, m+2)
+	// One allocation for the int32 arrays.
+	block := make([]int32, 3*(m+2)+2*n)
+	s.next, block = block[:m+2:m+2], block[m+2:]
+	s.prev, block = block[:m+2:m+2], block[m+2:]
+	s.evOp, block = block[:m+2:m+2], block[m+2:]
+	s.callEv, s.retEv = block[:n:n], block[n:]
 	s.evRet = make([]bool, m+2)
-	s.callEv = make([]int32, n)
-	s.retEv = make([]int32, n)
 	for i := range s.retEv {
 		s.retEv[i] = -1
 	}
@@ -385,6 +386,13 @@ func (s *searcher) finishLate(stack []frame, sid int32) ([]frame, bool) {
 		sid = next
 	}
 	return stack, true
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // recordPartial notes the current stack as the longest partial linearization
