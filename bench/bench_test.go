@@ -252,3 +252,26 @@ func BenchmarkFixedCost(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkKvraftLong checks the long one-client, one-key kvraft history.
+func BenchmarkKvraftLong(b *testing.B) {
+	cases, err := kvraftCases()
+	if err != nil {
+		b.Skip(err)
+	}
+	for _, c := range cases {
+		if c.Group != GroupKvraftLong {
+			continue
+		}
+		b.Run(c.Name+"/ours", func(b *testing.B) {
+			for b.Loop() {
+				c.Ours(0)
+			}
+		})
+		b.Run(c.Name+"/theirs", func(b *testing.B) {
+			for b.Loop() {
+				c.Theirs(0)
+			}
+		})
+	}
+}

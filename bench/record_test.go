@@ -41,7 +41,7 @@ var recordings = []struct {
 	{"long-c1-k1-s5", 5, func() kvchaos.Config {
 		c := kvchaos.DefaultConfig()
 		c.Clients, c.Keys, c.Think = 1, 1, time.Millisecond
-		c.Duration = 175 * time.Second
+		c.Duration = 195 * time.Second
 		return c
 	}},
 }

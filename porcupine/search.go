@@ -77,6 +77,8 @@ type searcher struct {
 	sid     int32    // the current state
 	hash    uint64   // Zobrist hash of the linearized set
 	bits    []uint64 // the linearized set
+	// spanLo, spanHi: hints for span (memo.go), from its last call.
+	spanLo, spanHi int
 	stack   []frame  // the linearized operations, in order
 	cur     int32    // the event the scan is at
 	retLeft int      // return events still in the list
@@ -301,7 +303,8 @@ func (s *searcher) run(budget int) (searchResult, bool) {
 			if legal && !(s.pending[op] && nsid == sid) {
 				nhash := hash ^ s.zobrist[op]
 				bits[op>>6] |= 1 << (uint(op) & 63)
-				if s.memo.insert(nhash^s.states.key[nsid], nsid, bits, s.states) {
+				lo, hi := span(bits, &s.spanLo, &s.spanHi)
+				if s.memo.insert(nhash^s.states.key[nsid], nsid, bits, lo, hi, s.states) {
 					stack = append(stack, frame{op: op, sid: sid, hash: hash})
 					sid, hash = nsid, nhash
 					s.lift(op)
