@@ -79,9 +79,9 @@ type searcher struct {
 	bits    []uint64 // the linearized set
 	// spanLo, spanHi: hints for span (memo.go), from its last call.
 	spanLo, spanHi int
-	stack   []frame  // the linearized operations, in order
-	cur     int32    // the event the scan is at
-	retLeft int      // return events still in the list
+	stack          []frame // the linearized operations, in order
+	cur            int32   // the event the scan is at
+	retLeft        int     // return events still in the list
 	// pendingPass: the scan is trying the pending candidates, which come
 	// after the others (taking effect is optional for them, so they are the
 	// less likely to be needed).
