@@ -1,10 +1,11 @@
 // Package porcupine checks whether a concurrent history is linearizable with
 // respect to a sequential model.
 //
-// Its public API is a superset of github.com/anishathalye/porcupine v1.3:
-// the same Model, Operation, Event, CheckResult and LinearizationInfo, and the
-// same Check* entry points, so a program switches between the two by changing
-// one import path. The checker underneath is our own (see check.go).
+// Its public API is a superset of github.com/anishathalye/porcupine v1.3
+// (v1.3.1 is upstream's newest release): the same Model, Operation, Event,
+// CheckResult and LinearizationInfo, and the same Check* entry points, so a
+// program switches between the two by changing one import path. The checker
+// underneath is our own (see check.go).
 //
 // # Histories
 //
@@ -35,6 +36,14 @@
 // see search.go. Its memory is bounded: past a heap limit of a few hundred
 // megabytes a search forgets what it memoised and carries on, slower but
 // still correct.
+//
+// Two reductions keep verdicts unchanged and make common histories cheap. An
+// operation that returns after everything else with a nil (unknown) output —
+// how a program written for upstream closes an operation that never
+// returned — is searched as pending, and appended at the end if it was left
+// out (search.go, lateOps). A model may give Specialize to shrink each
+// partition's state space; models.KvModel uses it to merge the values that
+// no get can observe (models/kv_specialize.go).
 //
 // # Results
 //
