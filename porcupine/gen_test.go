@@ -58,7 +58,11 @@ func randomRegisterOp(r *rand.Rand) (interface{}, interface{}) {
 
 func randomKvOp(r *rand.Rand) (interface{}, interface{}) {
 	key := []string{"a", "b"}[r.IntN(2)]
-	switch r.IntN(3) {
+	switch r.IntN(4) {
+	case 3:
+		// An append that returns the value before it: it observes the state.
+		return models.KvInput{Op: models.OpAppendOld, Key: key, Value: []string{"x", "y"}[r.IntN(2)]},
+			models.KvOutput{Value: []string{"", "x", "y", "xy"}[r.IntN(4)]}
 	case 0:
 		return models.KvInput{Op: models.OpGet, Key: key}, models.KvOutput{Value: []string{"", "x", "y", "xy", "yx"}[r.IntN(5)]}
 	case 1:
