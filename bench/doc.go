@@ -12,7 +12,7 @@
 // everything else with an unknown (nil) output, the form upstream needs;
 // ours is also measured with it pending, a form only ours accepts.
 //
-//	cd bench && go run ./cmd/samecheck -v        # the README's table
+//	cd bench && go run ./cmd/samecheck -cpu -v   # the README's table
 //	cd bench && go test -run Verdict -v .
 //	cd bench && go test -run '^$' -bench . -benchtime 5x
 package bench
