@@ -16,20 +16,23 @@ import (
 // Options configure Run. The zero value of each field is a sensible default
 // except Packages, which defaults to the package in Dir.
 type Options struct {
-	Dir       string        // where go commands run (and relative paths resolve); "" is the current folder
-	Packages  []string      // package patterns, as for go test; default "."
-	Run       string        // regexp matched against whole test names, "/" then subtests as go test; "" selects every test
-	Runs      int           // runs of each test; default 1
-	Parallel  int           // runs at a time; default runtime.NumCPU()
-	Race      bool          // build with the race detector
-	Timeout   time.Duration // per run; 0 for no limit
-	Seed      int64         // with SeedSet, run i of a test gets DISTLAB_SEED=Seed+i-1
-	SeedSet   bool          // whether Seed is given
-	OutDir    string        // where failing runs' output goes; default "distlab-out"
-	TestArgs  []string      // passed to every run of the test binaries
-	ListOnly  bool          // list the selected tests and stop
-	Env       []string      // added to every run's environment
-	EventsOut io.Writer     // if set, receives every run's go test -json events, one a line
+	Dir      string   // where go commands run (and relative paths resolve); "" is the current folder
+	Packages []string // package patterns, as for go test; default "."
+	Run      string   // regexp matched against whole test names, "/" then subtests as go test; "" selects every test
+	Runs     int      // runs of each test; default 1
+	Parallel int      // runs at a time; default runtime.NumCPU()
+	Race     bool     // build with the race detector
+	// BuildFlags are more go build flags for the test binaries, e.g.
+	// -overlay (distlab mutants builds a changed copy of a file that way).
+	BuildFlags []string
+	Timeout    time.Duration // per run; 0 for no limit
+	Seed       int64         // with SeedSet, run i of a test gets DISTLAB_SEED=Seed+i-1
+	SeedSet    bool          // whether Seed is given
+	OutDir     string        // where failing runs' output goes; default "distlab-out"
+	TestArgs   []string      // passed to every run of the test binaries
+	ListOnly   bool          // list the selected tests and stop
+	Env        []string      // added to every run's environment
+	EventsOut  io.Writer     // if set, receives every run's go test -json events, one a line
 	// RunsFor, if set, returns the number of runs a test needs at least
 	// (a rubric asks for some); the larger of it and Runs is used.
 	RunsFor func(pkg, test string) int
@@ -108,7 +111,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		if o.Progress != nil {
 			o.Progress.Building(p.ImportPath)
 		}
-		if err := build(ctx, o.Dir, tmp, p, o.Race); err != nil {
+		if err := build(ctx, o.Dir, tmp, p, o.Race, o.BuildFlags); err != nil {
 			return nil, err
 		}
 		if err := listTests(ctx, p, re); err != nil {
