@@ -45,14 +45,16 @@ func WriteTable(w io.Writer, r *Result) {
 	}
 	if ranks := rankTests(r.Outcomes); len(ranks) > 0 {
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, "tests by mutants killed:")
+		tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+		fmt.Fprintln(tw, "TEST\tMUTANTS KILLED")
 		for i, t := range ranks {
 			if i == 8 {
-				fmt.Fprintf(w, "  ... and %d more tests that kill at least one\n", len(ranks)-i)
+				fmt.Fprintf(tw, "(%d more tests kill at least one)\t\n", len(ranks)-i)
 				break
 			}
-			fmt.Fprintf(w, "  %-44s %d\n", t.test, t.kills)
+			fmt.Fprintf(tw, "%s\t%d\n", t.test, t.kills)
 		}
+		tw.Flush()
 	}
 	writeFidelity(w, r)
 	killed, errs := 0, 0

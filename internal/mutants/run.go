@@ -24,9 +24,13 @@ type Options struct {
 	Runs     int           // runs of each test against each mutant (default 1)
 	Parallel int           // runs at a time (default: the runner's)
 	Race     bool          // build with the race detector
-	Timeout  time.Duration // per run; a run that takes longer counts as failed (killed the mutant)
-	Baseline bool          // first run the tests against the unmutated lab, as a control
-	Replays  int           // replays of each killed mutant's first failure; 0 measures no fidelity
+	Timeout  time.Duration // per run, wall time; a run that takes longer counts as failed (killed the mutant)
+	// VirtualTimeout, if not 0, is each run's DISTLAB_TIMEOUT: the harness
+	// ends a test stuck that long on its own (virtual) clock, which a
+	// livelocked mutant reaches in far less wall time than Timeout.
+	VirtualTimeout time.Duration
+	Baseline       bool // first run the tests against the unmutated lab, as a control
+	Replays        int  // replays of each killed mutant's first failure; 0 measures no fidelity
 	// Progress, if not nil, is told what happens, one line at a time.
 	Progress func(line string)
 }
@@ -229,6 +233,9 @@ func runOne(ctx context.Context, o Options, cat *Catalogue, m Mutant, env []stri
 		Dir: o.Dir, Packages: []string{o.Package}, Run: o.Run, Runs: o.Runs, Parallel: o.Parallel,
 		Race: o.Race, Timeout: o.Timeout, OutDir: filepath.Join(tmp, "out"), BuildFlags: flags,
 		Env: append([]string{labtest.EnvArtifacts + "=" + filepath.Join(tmp, "artefacts")}, env...),
+	}
+	if o.VirtualTimeout > 0 {
+		ro.Env = append(ro.Env, labtest.EnvTimeout+"="+o.VirtualTimeout.String())
 	}
 	rep, err := runner.Run(ctx, ro)
 	if err != nil && (rep == nil || errors.Is(err, runner.ErrNoTests)) {
