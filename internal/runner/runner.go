@@ -2,6 +2,8 @@ package runner
 
 import (
 	"context"
+
+	"distlab/labtest/campaign"
 	"errors"
 	"fmt"
 	"io"
@@ -36,6 +38,12 @@ type Options struct {
 	// RunsFor, if set, returns the number of runs a test needs at least
 	// (a rubric asks for some); the larger of it and Runs is used.
 	RunsFor func(pkg, test string) int
+	// Shard, if it slices the work, keeps only its share of the runs: run k
+	// (from 0) of the whole round-robin schedule — the first run of every
+	// test, then the second, ... — belongs to shard k mod Count. The n
+	// shards of one command line cover every run exactly once, and
+	// distlab merge combines their -json files.
+	Shard campaign.Shard
 	// Progress receives what happens; nil prints nothing while running.
 	Progress Progress
 }
@@ -131,10 +139,13 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.ListOnly {
 		return rep, nil
 	}
+	jobs := schedule(pkgs, rep.Tests)
+	if o.Shard.Sharded() {
+		jobs, rep.Tests = shard(jobs, rep.Tests, o.Shard)
+	}
 	if o.Progress != nil {
 		o.Progress.Planned(rep.Tests)
 	}
-	jobs := schedule(pkgs, rep.Tests)
 	err = execute(ctx, o, t2j, sub, jobs)
 	rep.Interrupted = ctx.Err() != nil
 	rep.Elapsed = time.Since(start)
@@ -183,6 +194,30 @@ func schedule(pkgs []*Package, tests []*Summary) []job {
 			return jobs
 		}
 	}
+}
+
+// shard keeps the jobs of sh, with their iteration numbers (so that run i
+// of a test has the same DISTLAB_ITERATION and seed in whichever shard it
+// lands), and the tests that have some.
+func shard(jobs []job, tests []*Summary, sh campaign.Shard) ([]job, []*Summary) {
+	var kept []job
+	for k, j := range jobs {
+		if sh.Has(k) {
+			kept = append(kept, j)
+		}
+	}
+	planned := map[*Summary]int{}
+	for _, j := range kept {
+		planned[j.sum]++
+	}
+	var ts []*Summary
+	for _, s := range tests {
+		if n := planned[s]; n > 0 {
+			s.Planned = n
+			ts = append(ts, s)
+		}
+	}
+	return kept, ts
 }
 
 // execute runs the jobs o.Parallel at a time until they are done or ctx is
