@@ -151,7 +151,7 @@ func writeFidelity(w io.Writer, r *Result) {
 	fmt.Fprintln(w, "replay fidelity: each killed mutant's first failure re-run under its seed (and schedule):")
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "MUTANT\tTEST\tSEED\tSCHEDULE\tREPRODUCED")
-	runs, repro := 0, 0
+	runs, repro, unseeded := 0, 0, 0
 	for _, o := range rows {
 		rp := o.Replay
 		if rp.Err != nil {
@@ -162,12 +162,20 @@ func writeFidelity(w io.Writer, r *Result) {
 		if rp.WithSchedule {
 			sched = "yes"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d/%d (%s)\n", o.Mutant.Name, rp.Test, rp.Seed, sched, rp.Reproduced, rp.Runs, percent(rp.Reproduced, rp.Runs))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d/%d (%s)\n", o.Mutant.Name, rp.Test, orDash(rp.Seed), sched, rp.Reproduced, rp.Runs, percent(rp.Reproduced, rp.Runs))
+		if rp.Seed == "" {
+			unseeded++
+			continue
+		}
 		runs += rp.Runs
 		repro += rp.Reproduced
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "overall: %d/%d replays failed again (%s)\n", repro, runs, percent(repro, runs))
+	fmt.Fprintf(w, "overall: %d/%d replays failed again (%s)", repro, runs, percent(repro, runs))
+	if unseeded > 0 {
+		fmt.Fprintf(w, "; not counted: %d failure(s) of tests without a seed", unseeded)
+	}
+	fmt.Fprintln(w)
 }
 
 func orDash(s string) string {
@@ -195,7 +203,7 @@ type jsonResult struct {
 	Killed      int           `json:"killed"`
 	Tested      int           `json:"tested"`
 	// Fidelity is the fraction of replays that failed again, over every
-	// killed mutant (null when none was replayed).
+	// killed mutant whose replayed failure had a seed (null when none).
 	Fidelity *float64 `json:"replay_fidelity"`
 }
 
@@ -262,7 +270,7 @@ func WriteJSON(w io.Writer, r *Result) error {
 				doc.Killed++
 			}
 		}
-		if o.Replay != nil && o.Replay.Err == nil {
+		if o.Replay != nil && o.Replay.Err == nil && o.Replay.Seed != "" {
 			runs += o.Replay.Runs
 			repro += o.Replay.Reproduced
 		}

@@ -303,11 +303,12 @@ func keepSchedule(artefacts string) string {
 // under its seed and schedule, and counts how often it fails again.
 func replayFirst(ctx context.Context, o Options, cat *Catalogue, m Mutant, first *runner.Result) *ReplayOutcome {
 	r := &ReplayOutcome{Test: first.Test, Seed: first.Seed}
-	if first.Seed == "" {
-		r.Err = fmt.Errorf("%s printed no seed", first.Test)
-		return r
+	var env []string
+	if first.Seed != "" {
+		// A test that prints no seed draws no random numbers from the
+		// harness (a unit test of one peer's rules): it is replayed as is.
+		env = append(env, labtest.EnvSeed+"="+first.Seed)
 	}
-	env := []string{labtest.EnvSeed + "=" + first.Seed}
 	if first.Artifacts != "" {
 		defer os.RemoveAll(first.Artifacts)
 		env = append(env, labtest.EnvReplay+"="+filepath.Join(first.Artifacts, labtest.ScheduleFile))
