@@ -9,4 +9,5 @@
 //   - seeds.go: seed ranges ("1-100000").
 //   - record.go: a seed's result as one JSON line; reading and writing them.
 //   - merge.go: combining result files: one table, the failures with their replay commands.
+//   - run.go: Campaign, running a shard of seeds N at a time with progress and Ctrl-C.
 package campaign
