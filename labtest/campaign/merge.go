@@ -51,6 +51,8 @@ func WriteSummary(w io.Writer, rs []Record) {
 	type totals struct {
 		seeds, ok, violations, errors, ops, faults int
 		virtual, wall                              float64
+		checked, deterministic                     int    // seeds run twice, and those whose runs agreed
+		divergence                                 string // the first seed whose runs differed
 	}
 	var labs []string
 	by := map[string]*totals{}
@@ -75,6 +77,14 @@ func WriteSummary(w io.Writer, rs []Record) {
 		t.faults += r.Faults
 		t.virtual += r.Virtual
 		t.wall += r.Wall
+		if r.Deterministic != nil {
+			t.checked++
+			if *r.Deterministic {
+				t.deterministic++
+			} else if t.divergence == "" {
+				t.divergence = fmt.Sprintf("seed %d, %s", r.Seed, r.Divergence)
+			}
+		}
 		if r.Failed() {
 			failed = append(failed, r)
 		}
@@ -88,6 +98,15 @@ func WriteSummary(w io.Writer, rs []Record) {
 			secs(t.virtual/n), secs(t.wall/n))
 	}
 	tw.Flush()
+	for _, lab := range labs {
+		if t := by[lab]; t.checked > 0 {
+			fmt.Fprintf(w, "%s: %d of %d seeds deterministic (%.1f%%)", lab, t.deterministic, t.checked, 100*float64(t.deterministic)/float64(t.checked))
+			if t.divergence != "" {
+				fmt.Fprintf(w, "; first divergence: %s", truncate(t.divergence, 160))
+			}
+			fmt.Fprintln(w)
+		}
+	}
 	if len(failed) == 0 {
 		return
 	}

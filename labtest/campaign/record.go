@@ -31,6 +31,16 @@ type Record struct {
 	Faults    int     `json:"faults"`              // faults injected
 	Artifacts string  `json:"artifacts,omitempty"` // the failure's artefact folder
 	Replay    string  `json:"replay,omitempty"`    // the command that replays the failure
+
+	// With a determinism check, whether a second run of the seed had the
+	// same trace and verdict, and if not, the first difference.
+	Deterministic *bool  `json:"deterministic,omitempty"`
+	Divergence    string `json:"divergence,omitempty"`
+
+	// Trace is the run's fingerprint for a determinism check, one event a
+	// line (the schedule, each link's fault decisions, the history), in
+	// order. It is compared, never written.
+	Trace []string `json:"-"`
 }
 
 // Failed reports whether the record is not a pass.

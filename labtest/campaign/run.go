@@ -20,7 +20,10 @@ type Options struct {
 	Shard    Shard
 	Parallel int           // seeds at a time; default runtime.NumCPU()
 	Results  *RecordWriter // receives every record as it is made; nil for none
-	Progress Progress      // nil reports nothing
+	// CheckDeterminism runs every seed twice and compares the runs' traces
+	// (Record.Trace) and verdicts; each record says whether they agreed.
+	CheckDeterminism bool
+	Progress         Progress // nil reports nothing
 }
 
 // Stats summarise a campaign.
@@ -28,6 +31,7 @@ type Stats struct {
 	Planned     int64         // seeds of the shard
 	Done        int64         // seeds run to the end
 	Failed      int64         // of which not OK
+	Divergent   int64         // with CheckDeterminism: seeds whose two runs differed
 	Elapsed     time.Duration // wall time
 	Interrupted bool          // stopped by ctx before every seed was run
 }
@@ -68,7 +72,13 @@ func Campaign(ctx context.Context, o Options, run SeedRunner) (Stats, []Record, 
 		go func() {
 			defer wg.Done()
 			for seed := range seeds {
-				r := run(ctx, seed)
+				var r Record
+				if o.CheckDeterminism {
+					r = twice(ctx, run, seed)
+				} else {
+					r = run(ctx, seed)
+					r.Trace = nil
+				}
 				if ctx.Err() != nil {
 					continue // cut short: no verdict
 				}
@@ -95,6 +105,9 @@ func Campaign(ctx context.Context, o Options, run SeedRunner) (Stats, []Record, 
 		if r.Failed() {
 			st.Failed++
 			failed = append(failed, r)
+		}
+		if r.Deterministic != nil && !*r.Deterministic {
+			st.Divergent++
 		}
 		if o.Results != nil && werr == nil {
 			if err := o.Results.Write(r); err != nil {
@@ -159,6 +172,13 @@ func (p *progress) Finished(r Record, s Stats) {
 		fmt.Fprintln(p.w)
 		p.lastDraw = time.Time{}
 	}
+	if r.Deterministic != nil && !*r.Deterministic {
+		if p.tty {
+			fmt.Fprint(p.w, "\r\x1b[2K")
+		}
+		fmt.Fprintf(p.w, "NONDETERMINISTIC seed %d: %s\n", r.Seed, truncate(r.Divergence, 200))
+		p.lastDraw = time.Time{}
+	}
 	switch {
 	case p.tty && time.Since(p.lastDraw) >= 200*time.Millisecond:
 		fmt.Fprintf(p.w, "\r\x1b[2K%s", p.status(s))
@@ -185,6 +205,9 @@ func (p *progress) Done(s Stats) {
 
 func (p *progress) status(s Stats) string {
 	line := fmt.Sprintf("%s: %d/%d seeds, %.1f seeds/s, %d failed", p.lab, s.Done, p.planned, s.SeedsPerSecond(), s.Failed)
+	if s.Divergent > 0 {
+		line += fmt.Sprintf(", %d not deterministic", s.Divergent)
+	}
 	if rate := s.SeedsPerSecond(); rate > 0 && s.Done < p.planned {
 		eta := time.Duration(float64(p.planned-s.Done) / rate * float64(time.Second))
 		line += fmt.Sprintf(", about %v left", eta.Round(time.Second))
