@@ -75,9 +75,8 @@ func ReportFromEvents(files []string) (*Report, error) {
 			switch {
 			case e.Action == "output":
 				ru.out.WriteString(e.Output)
-				for _, l := range strings.Split(e.Output, "\n") {
-					ru.info.scanHarnessLine(l)
-				}
+			case e.Action == "attr" && e.Test == top:
+				ru.info.attr(e.Key, e.Value)
 			case e.Test == top && (e.Action == "pass" || e.Action == "fail" || e.Action == "skip"):
 				ru.r.Status = Status(e.Action)
 				ru.r.Wall = seconds(e.Elapsed)

@@ -2,22 +2,26 @@ package campaign
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
+
+	"distlab/internal/env"
 )
 
 // The environment variables a Shard is read from when no -shard flag is
-// given. Kubernetes sets JOB_COMPLETION_INDEX in each pod of an Indexed Job
-// (0, 1, ..., completions-1); the total is not in the environment there, so
-// the Job's manifest sets DISTLAB_SHARDS to its completions. A CI matrix
-// sets DISTLAB_SHARD to "i/n" itself.
+// given (their one reader is distlab/internal/env). Kubernetes sets
+// JOB_COMPLETION_INDEX in each pod of an Indexed Job (0, 1, ...,
+// completions-1); the total is not in the environment there, so the Job's
+// manifest sets DISTLAB_SHARDS to its completions. A CI matrix sets
+// DISTLAB_SHARD to "i/n" itself.
 const (
-	EnvShard      = "DISTLAB_SHARD"        // "i/n": this is shard i (from 0) of n
-	EnvShards     = "DISTLAB_SHARDS"       // n, with the index from JOB_COMPLETION_INDEX
-	EnvJobIndex   = "JOB_COMPLETION_INDEX" // set by Kubernetes in an Indexed Job's pods
-	ShardFlagHelp = "run only shard `i/n` of the work (i from 0), every n-th item from the i-th; default $" + EnvShard + ", or $" + EnvJobIndex + " of $" + EnvShards
+	EnvShard    = env.Shard    // "i/n": this is shard i (from 0) of n
+	EnvShards   = env.Shards   // n, with the index from JOB_COMPLETION_INDEX
+	EnvJobIndex = env.JobIndex // set by Kubernetes in an Indexed Job's pods
 )
+
+// ShardFlagHelp is the usage of a -shard flag.
+const ShardFlagHelp = "run only shard `i/n` of the work (i from 0), every n-th item from the i-th; default $" + EnvShard + ", or $" + EnvJobIndex + " of $" + EnvShards
 
 // A Shard is one of Count disjoint slices of a sequence of work items
 // (seeds of a campaign, runs of distlab test): item k belongs to shard
@@ -55,23 +59,13 @@ func ParseShard(s string) (Shard, error) {
 // sequence when neither is set. A half-set or malformed environment is an
 // error naming the variable.
 func ShardFromEnv() (Shard, error) {
-	if s := os.Getenv(EnvShard); s != "" {
-		sh, err := ParseShard(s)
-		if err != nil {
-			return Shard{}, fmt.Errorf("$%s: %w", EnvShard, err)
-		}
-		return sh, nil
+	text, from, err := env.ShardValue()
+	if err != nil || text == "" {
+		return Shard{}, err
 	}
-	idx, total := os.Getenv(EnvJobIndex), os.Getenv(EnvShards)
-	switch {
-	case total == "":
-		return Shard{}, nil // a Job of one, or not a Job: everything
-	case idx == "":
-		return Shard{}, fmt.Errorf("$%s=%s is set but $%s is not: which shard is this?", EnvShards, total, EnvJobIndex)
-	}
-	sh, err := ParseShard(idx + "/" + total)
+	sh, err := ParseShard(text)
 	if err != nil {
-		return Shard{}, fmt.Errorf("$%s/$%s: %w", EnvJobIndex, EnvShards, err)
+		return Shard{}, fmt.Errorf("%s: %w", from, err)
 	}
 	return sh, nil
 }

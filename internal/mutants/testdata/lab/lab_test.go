@@ -7,14 +7,14 @@ import (
 )
 
 // seed is DISTLAB_SEED, or else the run's number (DISTLAB_ITERATION, so
-// that a campaign of runs is the same every time), printed as the labtest
-// harness does.
+// that a campaign of runs is the same every time), reported as the labtest
+// harness does, as the test attribute distlab.seed.
 func seed(t *testing.T) int {
 	s, err := strconv.Atoi(os.Getenv("DISTLAB_SEED"))
 	if err != nil {
 		s, _ = strconv.Atoi(os.Getenv("DISTLAB_ITERATION"))
 	}
-	t.Logf("distlab: virtual=1s seed=%d", s)
+	t.Attr("distlab.seed", strconv.Itoa(s))
 	return s
 }
 
