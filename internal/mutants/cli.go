@@ -69,7 +69,7 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Runs, "n", 1, "run each test `N` times against each mutant")
 	fs.IntVar(&o.Parallel, "p", 0, "run `P` runs at a time (default: the number of CPUs)")
 	fs.BoolVar(&o.Race, "race", false, "build with the race detector")
-	fs.DurationVar(&o.Timeout, "timeout", 2*time.Minute, "fail a run that takes longer than `D` of wall time (a mutant may hang)")
+	fs.DurationVar(&o.Timeout, "timeout", time.Minute, "fail a run that takes longer than `D` of wall time (a mutant may hang)")
 	fs.DurationVar(&o.VirtualTimeout, "vtimeout", 2*time.Minute, "fail a test stuck for `D` of its virtual time (DISTLAB_TIMEOUT; 0: the harness's default)")
 	fs.BoolVar(&o.Baseline, "baseline", true, "first run the tests against the unmutated lab")
 	fs.IntVar(&o.Replays, "replays", 0, "replay each killed mutant's first failure `R` times (replay fidelity)")
