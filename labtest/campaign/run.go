@@ -52,8 +52,8 @@ type Progress interface {
 }
 
 // Campaign runs every seed of o.Shard of o.Seeds with run, o.Parallel at a
-// time, and returns the records of the seeds that failed (every record goes
-// to o.Results). When ctx is cancelled (Ctrl-C) it starts no more seeds,
+// time, and returns every seed's record, in the order they ended (each also
+// goes to o.Results as it ends). When ctx is cancelled (Ctrl-C) it starts no more seeds,
 // lets the running ones stop, and returns what was done, Interrupted set.
 func Campaign(ctx context.Context, o Options, run SeedRunner) (Stats, []Record, error) {
 	if o.Parallel <= 0 {
@@ -98,13 +98,13 @@ func Campaign(ctx context.Context, o Options, run SeedRunner) (Stats, []Record, 
 		})
 	}()
 	go func() { wg.Wait(); close(records) }()
-	var failed []Record
+	var all []Record
 	var werr error
 	for r := range records {
 		st.Done++
+		all = append(all, r)
 		if r.Failed() {
 			st.Failed++
-			failed = append(failed, r)
 		}
 		if r.Deterministic != nil && !*r.Deterministic {
 			st.Divergent++
@@ -124,7 +124,7 @@ func Campaign(ctx context.Context, o Options, run SeedRunner) (Stats, []Record, 
 	if o.Progress != nil {
 		o.Progress.Done(st)
 	}
-	return st, failed, werr
+	return st, all, werr
 }
 
 // NewProgress returns the campaign progress for w: a status line redrawn in
@@ -143,6 +143,7 @@ type progress struct {
 	planned  int64
 	lastDraw time.Time
 	nextStep int64 // plain mode: print when Done reaches it
+	printed  int64 // plain mode: Done when the last line was printed
 }
 
 func (p *progress) Started(planned int64) {
@@ -185,6 +186,7 @@ func (p *progress) Finished(r Record, s Stats) {
 		p.lastDraw = time.Now()
 	case !p.tty && (s.Done >= p.nextStep || time.Since(p.lastDraw) >= 30*time.Second):
 		fmt.Fprintln(p.w, p.status(s))
+		p.printed = s.Done
 		p.lastDraw = time.Now()
 		for p.nextStep <= s.Done {
 			p.nextStep += max(1, p.planned/10)
@@ -195,6 +197,8 @@ func (p *progress) Finished(r Record, s Stats) {
 func (p *progress) Done(s Stats) {
 	if p.tty {
 		fmt.Fprint(p.w, "\r\x1b[2K")
+	} else if s.Done == p.planned && p.printed == s.Done {
+		return // the last plain line said it all
 	}
 	status := p.status(s)
 	if s.Interrupted {
