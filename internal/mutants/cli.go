@@ -46,6 +46,9 @@ Examples:
 	    two mutants against the Figure 8 tests
 	distlab mutants -list ./kvraft
 	    the catalogue
+	distlab mutants -keep mutants-out -m truncate-on-every-append ./raft
+	    keep the mutant's build overlay and failures: the table prints the
+	    distlab shrink command that shrinks its first failure
 
 Flags:
 `
@@ -74,6 +77,7 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.Baseline, "baseline", true, "first run the tests against the unmutated lab")
 	fs.IntVar(&o.Replays, "replays", 0, "replay each killed mutant's first failure `R` times (replay fidelity)")
 	fs.StringVar(&jsonFile, "json", "", "write the results as JSON to `FILE`")
+	fs.StringVar(&o.Keep, "keep", "", "keep each mutant's overlay and failing runs' artefacts in `DIR`, to replay or shrink them")
 	fs.BoolVar(&list, "list", false, "list the catalogue and stop")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)

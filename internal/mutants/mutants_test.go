@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -248,4 +249,18 @@ replace = "y"
 	}
 	_, err = LoadCatalogue(t.TempDir())
 	require.ErrorContains(t, err, "has no catalogue of mutants (mutants.toml)")
+}
+
+func TestKeepLeavesEachMutantsOverlayToRebuildIt(t *testing.T) {
+	keep := t.TempDir()
+	res, err := Run(context.Background(), Options{Dir: fixture, Package: ".", Mutants: []string{"returns-min"}, Keep: keep})
+	require.NoError(t, err)
+	o := outcome(t, res, "returns-min")
+	require.True(t, o.Killed)
+	require.Equal(t, filepath.Join(keep, "returns-min", "overlay.json"), o.Overlay)
+	// The kept overlay still builds the mutant.
+	cmd := exec.Command("go", "vet", "-overlay", o.Overlay, ".")
+	cmd.Dir = fixture
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
 }

@@ -57,6 +57,7 @@ func WriteTable(w io.Writer, r *Result) {
 		tw.Flush()
 	}
 	writeFidelity(w, r)
+	writeKept(w, r)
 	killed, errs := 0, 0
 	for _, o := range r.Outcomes {
 		switch {
@@ -282,4 +283,21 @@ func WriteJSON(w io.Writer, r *Result) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
+}
+
+// writeKept lists, for each kept mutant's first failure with a schedule,
+// the command that shrinks it.
+func writeKept(w io.Writer, r *Result) {
+	first := true
+	for _, o := range r.Outcomes {
+		if o.Overlay == "" || o.First == nil || o.First.Artifacts == "" {
+			continue
+		}
+		if first {
+			fmt.Fprintln(w)
+			fmt.Fprintln(w, "to shrink a kept first failure:")
+			first = false
+		}
+		fmt.Fprintf(w, "  distlab shrink -overlay %s %s\n", o.Overlay, o.First.Artifacts)
+	}
 }

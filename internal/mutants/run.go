@@ -31,6 +31,10 @@ type Options struct {
 	VirtualTimeout time.Duration
 	Baseline       bool // first run the tests against the unmutated lab, as a control
 	Replays        int  // replays of each killed mutant's first failure; 0 measures no fidelity
+	// Keep, if not "", is a folder that keeps, for each mutant, the
+	// overlay that builds it and the artefacts of its failing runs, so that
+	// a failure can be replayed or shrunk (distlab shrink -overlay).
+	Keep string
 	// Progress, if not nil, is told what happens, one line at a time.
 	Progress func(line string)
 }
@@ -46,8 +50,11 @@ type Outcome struct {
 	Failed int            // runs that failed
 	Killed bool           // some run of some test failed
 	First  *runner.Result // the first failing run, nil if none
-	Replay *ReplayOutcome // the replays of First, nil if not measured
-	Wall   time.Duration  // building and running, replays excluded
+	// Overlay is the kept go build -overlay file that builds the mutant
+	// ("" unless Options.Keep).
+	Overlay string
+	Replay  *ReplayOutcome // the replays of First, nil if not measured
+	Wall    time.Duration  // building and running, replays excluded
 }
 
 // A TestOutcome is one test's runs against one mutant.
@@ -109,7 +116,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	defer func() { res.Elapsed = time.Since(start) }()
 	if o.Baseline {
 		say(fmt.Sprintf("baseline: the tests of %s against the unmutated code, %d run(s) each", o.Package, o.Runs))
-		b := runOne(ctx, o, cat, Mutant{Name: "(none)"}, nil)
+		b := runOne(ctx, o, cat, Mutant{Name: "(none)"}, nil, "")
 		res.Baseline = b
 		if b.Err != nil {
 			if ctx.Err() != nil {
@@ -126,7 +133,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			break
 		}
 		say(fmt.Sprintf("mutant %d/%d %s: building and testing", i+1, len(selected), m.Name))
-		out := runOne(ctx, o, cat, m, nil)
+		out := runOne(ctx, o, cat, m, nil, o.Keep)
 		if ctx.Err() != nil {
 			res.Interrupted = true
 			if out.Runs > 0 {
@@ -209,17 +216,27 @@ func packageDir(ctx context.Context, dir, pattern string) (string, error) {
 }
 
 // runOne builds mutant m (the unmutated lab when m has no edits) and runs
-// the selected tests against it, env added to each run's environment.
-func runOne(ctx context.Context, o Options, cat *Catalogue, m Mutant, env []string) *Outcome {
+// the selected tests against it, env added to each run's environment. With
+// keep, the overlay and the failing runs' artefacts stay in keep/<mutant>.
+func runOne(ctx context.Context, o Options, cat *Catalogue, m Mutant, env []string, keep string) *Outcome {
 	out := &Outcome{Mutant: m}
 	start := time.Now()
 	defer func() { out.Wall = time.Since(start) }()
-	tmp, err := os.MkdirTemp("", "distlab-mutant-")
+	var tmp string
+	var err error
+	if keep != "" && len(m.Edits) > 0 {
+		tmp = filepath.Join(keep, m.Name)
+		if err = os.RemoveAll(tmp); err == nil {
+			err = os.MkdirAll(tmp, 0o755)
+		}
+	} else {
+		tmp, err = os.MkdirTemp("", "distlab-mutant-")
+		defer os.RemoveAll(tmp)
+	}
 	if err != nil {
 		out.Err = err
 		return out
 	}
-	defer os.RemoveAll(tmp)
 	var flags []string
 	if len(m.Edits) > 0 {
 		overlay, err := cat.WriteOverlay(m, tmp)
@@ -228,6 +245,9 @@ func runOne(ctx context.Context, o Options, cat *Catalogue, m Mutant, env []stri
 			return out
 		}
 		flags = []string{"-overlay", overlay}
+		if keep != "" {
+			out.Overlay = overlay
+		}
 	}
 	ro := runner.Options{
 		Dir: o.Dir, Packages: []string{o.Package}, Run: o.Run, Runs: o.Runs, Parallel: o.Parallel,
@@ -252,7 +272,7 @@ func runOne(ctx context.Context, o Options, cat *Catalogue, m Mutant, env []stri
 	}
 	out.First = first(failed)
 	out.Killed = out.Failed > 0
-	if out.First != nil && out.First.Artifacts != "" {
+	if out.First != nil && out.First.Artifacts != "" && out.Overlay == "" {
 		// The artefacts live in tmp: keep the schedule for the replay.
 		out.First.Artifacts = keepSchedule(out.First.Artifacts)
 	}
@@ -310,13 +330,15 @@ func replayFirst(ctx context.Context, o Options, cat *Catalogue, m Mutant, first
 		env = append(env, labtest.EnvSeed+"="+first.Seed)
 	}
 	if first.Artifacts != "" {
-		defer os.RemoveAll(first.Artifacts)
+		if o.Keep == "" {
+			defer os.RemoveAll(first.Artifacts) // keepSchedule's copy
+		}
 		env = append(env, labtest.EnvReplay+"="+filepath.Join(first.Artifacts, labtest.ScheduleFile))
 		r.WithSchedule = true
 	}
 	ro := o
 	ro.Run, ro.Runs, ro.Baseline = regexp.QuoteMeta(first.Test), o.Replays, false
-	out := runOne(ctx, ro, cat, m, env)
+	out := runOne(ctx, ro, cat, m, env, "")
 	if out.Err != nil {
 		r.Err = out.Err
 		return r

@@ -75,11 +75,11 @@ func build(ctx context.Context, dir, tmp string, p *Package, race bool, flags []
 
 // BuildTestBinary compiles the tests of the package pkg (an import path or
 // a pattern naming one package, resolved in dir) into the binary bin with
-// goCmd test -c, with the race detector if race. Compiler errors are
-// returned whole, since the user has to read them. distlab test and
-// distlab replay build with it.
-func BuildTestBinary(ctx context.Context, goCmd, dir, pkg, bin string, race bool) error {
-	return buildTestBinary(ctx, goCmd, dir, pkg, bin, race, nil)
+// goCmd test -c, with the race detector if race, and the extra go build
+// flags (e.g. -overlay). Compiler errors are returned whole, since the
+// user has to read them. distlab test and distlab replay build with it.
+func BuildTestBinary(ctx context.Context, goCmd, dir, pkg, bin string, race bool, flags ...string) error {
+	return buildTestBinary(ctx, goCmd, dir, pkg, bin, race, flags)
 }
 
 func buildTestBinary(ctx context.Context, goCmd, dir, pkg, bin string, race bool, flags []string) error {

@@ -38,6 +38,7 @@ import (
 type Options struct {
 	Count   int    // runs (default 10)
 	Race    bool   // build with -race
+	Overlay string // a go build -overlay file: build the test from changed copies of files (a mutant's)
 	Verbose bool   // copy every run's output, not only the first failing one's
 	GoCmd   string // the go command (default "go")
 	Keep    bool   // keep each run's artefacts (in a folder that is printed)
@@ -59,6 +60,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	var o Options
 	fs.IntVar(&o.Count, "count", 10, "make `N` runs")
 	fs.BoolVar(&o.Race, "race", false, "build the test with the race detector")
+	fs.StringVar(&o.Overlay, "overlay", "", "build the test with go build -overlay `FILE` (distlab mutants -keep writes one per mutant)")
 	fs.BoolVar(&o.Verbose, "v", false, "print the output of every run")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the failure artefacts of every run")
 	fs.StringVar(&o.GoCmd, "go", "go", "the go `command` that builds the test")
@@ -266,7 +268,11 @@ func build(o Options, pkg string, out io.Writer) (bin, dir string, cleanup func(
 	cleanup = func() { os.RemoveAll(tmp) }
 	bin = filepath.Join(tmp, "replay.test")
 	fmt.Fprintf(out, "building %s\n", pkg)
-	if err := runner.BuildTestBinary(context.Background(), o.GoCmd, "", pkg, bin, o.Race); err != nil {
+	var flags []string
+	if o.Overlay != "" {
+		flags = []string{"-overlay", o.Overlay}
+	}
+	if err := runner.BuildTestBinary(context.Background(), o.GoCmd, "", pkg, bin, o.Race, flags...); err != nil {
 		cleanup()
 		return "", "", nil, err
 	}

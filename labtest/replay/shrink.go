@@ -24,6 +24,7 @@ type ShrinkOptions struct {
 	MaxTrials int     // candidates to try at most (0: no limit)
 	Out       string  // where to write the minimal schedule (default minimal.json beside the schedule)
 	Race      bool
+	Overlay   string // a go build -overlay file for the test (a mutant's)
 	GoCmd     string
 }
 
@@ -84,7 +85,7 @@ func Shrink(ctx context.Context, path string, o ShrinkOptions, out io.Writer) (*
 			nemesis = append(nemesis, e)
 		}
 	}
-	p, err := NewPlayer(s, sched, Options{Race: o.Race, GoCmd: o.GoCmd}, out)
+	p, err := NewPlayer(s, sched, Options{Race: o.Race, Overlay: o.Overlay, GoCmd: o.GoCmd}, out)
 	if err != nil {
 		return nil, err
 	}
@@ -241,6 +242,7 @@ func ShrinkCommand(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.MaxTrials, "max", 0, "try at most `N` candidates (0: until minimal)")
 	fs.StringVar(&o.Out, "o", "", "write the minimal schedule to `FILE` (default minimal.json beside the schedule)")
 	fs.BoolVar(&o.Race, "race", false, "build the test with the race detector")
+	fs.StringVar(&o.Overlay, "overlay", "", "build the test with go build -overlay `FILE` (distlab mutants -keep writes one per mutant)")
 	fs.StringVar(&o.GoCmd, "go", "go", "the go `command` that builds the test")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, shrinkUsage)
