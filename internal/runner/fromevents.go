@@ -77,6 +77,8 @@ func ReportFromEvents(files []string) (*Report, error) {
 				ru.out.WriteString(e.Output)
 			case e.Action == "attr" && e.Test == top:
 				ru.info.attr(e.Key, e.Value)
+			case e.Action == "attr":
+				ru.info.subtestAttr(e.Key, e.Value)
 			case e.Test == top && (e.Action == "pass" || e.Action == "fail" || e.Action == "skip"):
 				ru.r.Status = Status(e.Action)
 				ru.r.Wall = seconds(e.Elapsed)
