@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
+
+	"distlab/labtest/chaos"
 )
 
 // The Kubernetes Job and the GitHub Actions workflow under docs/ are run by
@@ -101,7 +103,11 @@ func commandLineError(args []string) error {
 		if len(rest) == 0 {
 			return fmt.Errorf("distlab chaos without a target")
 		}
-		if _, ok := chaosTargets[rest[0]]; !ok {
+		known := false
+		for _, l := range chaos.Labs() {
+			known = known || l.Name == rest[0]
+		}
+		if !known {
 			return fmt.Errorf("distlab chaos has no target %q", rest[0])
 		}
 		help, rest = []string{"chaos", rest[0], "-h"}, rest[1:]

@@ -48,6 +48,10 @@ const (
 	Shard        = "DISTLAB_SHARD"
 	Shards       = "DISTLAB_SHARDS"
 	JobIndex     = "JOB_COMPLETION_INDEX" // Kubernetes's, in an Indexed Job's pods
+	// CampaignTTY is set to 1 by a distlab chaos campaign for its child
+	// process when the campaign's own output is a terminal (the child's is
+	// a pipe), so that the child draws a live status line.
+	CampaignTTY = "DISTLAB_CAMPAIGN_TTY"
 )
 
 // ShardValue returns the shard of a campaign the environment names, as

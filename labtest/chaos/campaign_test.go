@@ -1,0 +1,59 @@
+package chaos_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"distlab/labtest/campaign"
+)
+
+func TestACampaignRunsEverySeedOfItsShardAndWritesARecordEach(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for _, shard := range []string{"0/2", "1/2"} {
+		file := filepath.Join(dir, "results-"+shard[:1]+".jsonl")
+		files = append(files, file)
+		out, code := command(t, "toy", "-seeds", "1-6", "-p", "2", "-round", "1s", "-duration", "2s", "-shard", shard, "-o", file)
+		require.Equal(t, 0, code, out)
+		require.Contains(t, out, "toy: 3 seeds\n")
+		require.Contains(t, out, "toy: 3/3 seeds")
+		require.Contains(t, out, "toy  3      3   0           0")
+	}
+	rs, err := campaign.Merge(files, nil)
+	require.NoError(t, err, "the shards do not overlap")
+	require.Len(t, rs, 6)
+	for i, r := range rs {
+		require.Equal(t, int64(i+1), r.Seed)
+		require.Equal(t, campaign.VerdictOK, r.Verdict)
+		require.Positive(t, r.Ops)
+		require.Positive(t, r.Faults)
+		require.GreaterOrEqual(t, r.Virtual, 2.0)
+	}
+}
+
+func TestACampaignListsEachFailureWithItsReplayCommand(t *testing.T) {
+	out, code := command(t, "toy", "-stale", "-clients", "4", "-seeds", "1-3", "-p", "3", "-duration", "2s")
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, "toy  3      0   3")
+	// Each failure's replay command runs its seed alone, with the campaign's other flags.
+	require.Equal(t, 3, strings.Count(out, "linearizability  distlab chaos toy -seed "), out)
+	require.Contains(t, out, "distlab chaos toy -seed 2 -stale -clients 4 -duration 2s")
+}
+
+func TestADeterminismCheckRunsEachSeedTwice(t *testing.T) {
+	out, code := command(t, "toy", "-seeds", "7-8", "-p", "2", "-duration", "2s", "-check-determinism")
+	require.Equal(t, 0, code, out)
+	require.Contains(t, out, "seeds deterministic")
+}
+
+func TestBadCampaignFlagsAreNamed(t *testing.T) {
+	out, code := command(t, "toy", "-seeds", "9-3")
+	require.Equal(t, 2, code)
+	require.Contains(t, out, "-seeds")
+	out, code = command(t, "toy", "-seeds", "1-3", "-shard", "3/3")
+	require.Equal(t, 2, code)
+	require.Contains(t, out, "-shard")
+}
