@@ -175,8 +175,13 @@ func distlabArgs(argv []string) ([]string, bool) {
 	return nil, false
 }
 
-func TestTheKubernetesIndexedJobRunsValidDistlabShards(t *testing.T) {
-	const path = "docs/kubernetes/distlab-test-job.yaml"
+func TestTheKubernetesIndexedJobsRunValidDistlabShards(t *testing.T) {
+	for _, path := range []string{"docs/kubernetes/distlab-test-job.yaml", "docs/kubernetes/distlab-chaos-job.yaml"} {
+		t.Run(filepath.Base(path), func(t *testing.T) { checkIndexedJob(t, path) })
+	}
+}
+
+func checkIndexedJob(t *testing.T, path string) {
 	doc := readYAML(t, path)
 	require.Equal(t, "Job", at(t, doc, "kind"))
 	spec := at(t, doc, "spec")
@@ -234,5 +239,5 @@ func TestTheGitHubActionsMatrixRunsValidDistlabShardsAndMergesThem(t *testing.T)
 			}
 		}
 	}
-	require.ElementsMatch(t, []string{"test", "merge"}, subcommands, "the shards test, the last job merges")
+	require.ElementsMatch(t, []string{"test", "chaos", "merge", "merge"}, subcommands, "the shards test and run a campaign, the last job merges both")
 }
