@@ -10,5 +10,6 @@
 //   - record.go: a seed's result as one JSON line; reading and writing them.
 //   - merge.go: combining result files: one table, the failures with their replay commands.
 //   - run.go: Campaign, running a shard of seeds N at a time with progress and Ctrl-C.
+//   - workers.go: Workers, the same in worker processes, one per sub-shard.
 //   - determinism.go: running a seed twice and finding where the runs first differ.
 package campaign

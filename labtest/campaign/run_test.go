@@ -83,3 +83,38 @@ func TestAnInterruptedCampaignKeepsWhatItFinished(t *testing.T) {
 	require.Equal(t, int(st.Done), strings.Count(results.String(), "\n"), "every finished seed is in the results")
 	require.Contains(t, progress.String(), "(interrupted)")
 }
+
+// The workers here are shell commands that write their sub-shard's records.
+func TestWorkersSplitTheShardAndTheirRecordsAreGatheredOnce(t *testing.T) {
+	seeds, err := ParseSeeds("1-40")
+	require.NoError(t, err)
+	outer := Shard{Index: 1, Count: 2}
+	var results, progress bytes.Buffer
+	st, all, err := Workers(context.Background(), WorkerOptions{
+		Workers: 3, Shard: outer, Planned: seeds.Count(outer),
+		Results: NewRecordWriter(&results), Progress: NewProgress(&progress, "fake", false),
+		Command: func(sub Shard, out string) []string {
+			var lines []string
+			seeds.Each(sub, func(_, seed int64) bool {
+				verdict := "ok"
+				if seed%10 == 0 {
+					verdict = "violation"
+				}
+				lines = append(lines, `{"lab":"fake","seed":`+strconv.FormatInt(seed, 10)+`,"verdict":"`+verdict+`"}`)
+				return true
+			})
+			return append([]string{"sh", "-c", `printf '%s\n' "$@" > ` + out, "sh"}, lines...)
+		},
+	})
+	require.NoError(t, err)
+	require.Equal(t, int64(20), st.Done)
+	require.Equal(t, int64(4), st.Failed, "seeds 10, 20, 30 and 40 fail")
+	seen := map[int64]bool{}
+	for _, r := range all {
+		require.False(t, seen[r.Seed], "seed %d twice", r.Seed)
+		seen[r.Seed] = true
+		require.Equal(t, int64(0), r.Seed%2, "the outer shard 1/2 has the even seeds")
+	}
+	require.Equal(t, 20, strings.Count(results.String(), "\n"))
+	require.Contains(t, progress.String(), "fake: 20/20 seeds")
+}

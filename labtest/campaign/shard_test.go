@@ -77,3 +77,23 @@ func TestTheShardComesFromTheFlagElseTheEnvironment(t *testing.T) {
 	_, err = ResolveShard("x")
 	require.ErrorContains(t, err, "-shard")
 }
+
+func TestTheSubShardsOfAShardCoverItsItemsOnce(t *testing.T) {
+	for _, sh := range []Shard{{}, {0, 1}, {1, 3}, {2, 5}} {
+		for _, p := range []int{1, 2, 3} {
+			for k := range 200 {
+				n := 0
+				for j := range p {
+					if sh.Sub(j, p).Has(k) {
+						n++
+					}
+				}
+				want := 0
+				if sh.Has(k) {
+					want = 1
+				}
+				require.Equal(t, want, n, "item %d, shard %v, %d workers", k, sh, p)
+			}
+		}
+	}
+}

@@ -16,7 +16,7 @@ func TestACampaignRunsEverySeedOfItsShardAndWritesARecordEach(t *testing.T) {
 	for _, shard := range []string{"0/2", "1/2"} {
 		file := filepath.Join(dir, "results-"+shard[:1]+".jsonl")
 		files = append(files, file)
-		out, code := command(t, "toy", "-seeds", "1-6", "-p", "2", "-round", "1s", "-duration", "2s", "-shard", shard, "-o", file)
+		out, code := command(t, "toy", "-seeds", "1-6", "-p", "1", "-round", "1s", "-duration", "2s", "-shard", shard, "-o", file)
 		require.Equal(t, 0, code, out)
 		require.Contains(t, out, "toy: 3 seeds\n")
 		require.Contains(t, out, "toy: 3/3 seeds")
@@ -35,7 +35,7 @@ func TestACampaignRunsEverySeedOfItsShardAndWritesARecordEach(t *testing.T) {
 }
 
 func TestACampaignListsEachFailureWithItsReplayCommand(t *testing.T) {
-	out, code := command(t, "toy", "-stale", "-clients", "4", "-seeds", "1-3", "-p", "3", "-duration", "2s")
+	out, code := command(t, "toy", "-stale", "-clients", "4", "-seeds", "1-3", "-p", "1", "-duration", "2s")
 	require.Equal(t, 1, code, out)
 	require.Contains(t, out, "toy  3      0   3")
 	// Each failure's replay command runs its seed alone, with the campaign's other flags.
@@ -44,7 +44,7 @@ func TestACampaignListsEachFailureWithItsReplayCommand(t *testing.T) {
 }
 
 func TestADeterminismCheckRunsEachSeedTwice(t *testing.T) {
-	out, code := command(t, "toy", "-seeds", "7-8", "-p", "2", "-duration", "2s", "-check-determinism")
+	out, code := command(t, "toy", "-seeds", "7-8", "-p", "1", "-duration", "2s", "-check-determinism")
 	require.Equal(t, 0, code, out)
 	require.Contains(t, out, "seeds deterministic")
 }
