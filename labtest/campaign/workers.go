@@ -55,6 +55,7 @@ func Workers(ctx context.Context, o WorkerOptions) (Stats, []Record, error) {
 		log = io.Discard
 	}
 	files := make([]*tail, o.Workers)
+	cmds := make([]*exec.Cmd, 0, o.Workers)
 	done := make(chan error, o.Workers)
 	for j := range o.Workers {
 		out := filepath.Join(dir, fmt.Sprintf("worker-%d.jsonl", j))
@@ -62,11 +63,17 @@ func Workers(ctx context.Context, o WorkerOptions) (Stats, []Record, error) {
 		argv := o.Command(o.Shard.Sub(j, o.Workers), out)
 		cmd := exec.Command(argv[0], argv[1:]...)
 		cmd.Stdout, cmd.Stderr = log, log
+		ownGroup(cmd)
 		if err := cmd.Start(); err != nil {
 			return st, nil, fmt.Errorf("starting worker %d: %w", j, err)
 		}
+		cmds = append(cmds, cmd)
 		go func() { done <- cmd.Wait() }()
 	}
+	// Each worker has a process group of its own, out of the terminal's
+	// reach: when ctx ends (Ctrl-C), they are told to stop, and write what
+	// they finished.
+	stopped := ctx.Done()
 	var all []Record
 	var werr error
 	collect := func() {
@@ -104,6 +111,11 @@ func Workers(ctx context.Context, o WorkerOptions) (Stats, []Record, error) {
 			}
 		case <-tick.C:
 			collect()
+		case <-stopped:
+			stopped = nil
+			for _, c := range cmds {
+				stop(c)
+			}
 		}
 	}
 	collect()
