@@ -60,11 +60,16 @@ func runCampaign(lab *Lab, cfg Config, start Start, cf *campaignFlags, single []
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2
 	}
+	if cf.parallel < 1 {
+		fmt.Fprintf(stderr, "%s: -p %d: want at least 1 seed at a time\n", name, cf.parallel)
+		return 2
+	}
 	if tty {
 		os.Setenv(env.CampaignTTY, "1")
 	}
-	// Ctrl-C reaches the children too, which stop and report; the parent
-	// waits for them.
+	// Ctrl-C (or SIGTERM) stops the campaign, which prints what it
+	// finished: the child process or the workers see it and stop; this
+	// process waits for them.
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)

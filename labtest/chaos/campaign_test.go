@@ -56,4 +56,7 @@ func TestBadCampaignFlagsAreNamed(t *testing.T) {
 	out, code = command(t, "toy", "-seeds", "1-3", "-shard", "3/3")
 	require.Equal(t, 2, code)
 	require.Contains(t, out, "-shard")
+	out, code = command(t, "toy", "-seeds", "1-3", "-p", "0")
+	require.Equal(t, 2, code)
+	require.Contains(t, out, "-p 0")
 }
