@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -102,6 +103,9 @@ func runCampaign(lab *Lab, cfg Config, start Start, cf *campaignFlags, single []
 			r := runSeed(t, lab, cfg, start, seed, cf.determinism)
 			if r.Failed() {
 				r.Replay = replayCommand(lab, single, seed)
+				if err := retarget(r.Artifacts, lab, single, seed); err != nil {
+					t.Errorf("%s: seed %d: %v", name, seed, err)
+				}
 			}
 			return r
 		})
@@ -275,4 +279,26 @@ func runWorkers(lab *Lab, seeds campaign.Seeds, sh campaign.Shard, cf *campaignF
 		return 1
 	}
 	return 0
+}
+
+// retarget makes the schedule in a failed seed's artefact folder name the
+// run of that seed alone — its test and command line — instead of the
+// campaign's subtest, so that distlab replay and distlab shrink re-run the
+// one seed, not the campaign.
+func retarget(dir string, lab *Lab, single []string, seed int64) error {
+	if dir == "" {
+		return nil
+	}
+	path := filepath.Join(dir, labtest.ScheduleFile)
+	s, err := labtest.LoadSchedule(path)
+	if err != nil {
+		return err
+	}
+	s.Test = "chaos-" + lab.Name // the name Command gives a single run
+	s.Command = append([]string{os.Args[0], "chaos", lab.Name, "-seed", strconv.FormatInt(seed, 10)}, single...)
+	b, err := s.Marshal()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
 }

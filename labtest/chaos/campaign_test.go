@@ -2,11 +2,14 @@ package chaos_test
 
 import (
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"distlab/labtest"
 	"distlab/labtest/campaign"
 )
 
@@ -41,6 +44,16 @@ func TestACampaignListsEachFailureWithItsReplayCommand(t *testing.T) {
 	// Each failure's replay command runs its seed alone, with the campaign's other flags.
 	require.Equal(t, 3, strings.Count(out, "linearizability  distlab chaos toy -seed "), out)
 	require.Contains(t, out, "distlab chaos toy -seed 2 -stale -clients 4 -duration 2s")
+
+	// Each failed seed's artefacts replay that seed alone.
+	dirs := regexp.MustCompile(`distlab: artifacts=(\S+)`).FindAllStringSubmatch(out, -1)
+	require.Len(t, dirs, 3, out)
+	for _, d := range dirs {
+		s, err := labtest.LoadSchedule(filepath.Join(d[1], labtest.ScheduleFile))
+		require.NoError(t, err)
+		require.Equal(t, "chaos-toy", s.Test)
+		require.Equal(t, []string{"chaos", "toy", "-seed", strconv.FormatInt(s.Seed, 10), "-stale", "-clients", "4", "-duration", "2s"}, s.Command[1:])
+	}
 }
 
 func TestADeterminismCheckRunsEachSeedTwice(t *testing.T) {
