@@ -301,11 +301,14 @@
 // Main runs a body as a test in a virtual-time bubble from a command (the
 // distlab chaos command uses it), and returns an exit status. The command
 // prints its own summary: under Main the summary line is logged only for a
-// test that failed.
+// test that failed. MainMany runs a body that runs many bubbles itself, in
+// subtests, each with RunSeed, which is Run with a given seed: a campaign of
+// distlab chaos runs one seed per subtest that way.
 //
 // # Files
 //
-//   - run.go: Run, the end of a test and its summary; main.go: Main
+//   - run.go: Run, RunSeed, the end of a test and its summary; main.go:
+//     Main, MainMany
 //   - world.go: World, the network's wiring (the connectivity rule)
 //   - cluster.go: Cluster[S], the typed view; group.go: a cluster's servers
 //     and fault primitives, owned by the World; client.go: Client

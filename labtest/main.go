@@ -37,6 +37,19 @@ const EnvMain = env.Main
 //		return labtest.Main("Chaos", stdout, stderr, func(t *testing.T) { ... })
 //	}
 func Main(name string, stdout, stderr io.Writer, body func(t *testing.T)) int {
+	return mainIn(name, stdout, stderr, func(t *testing.T) { Run(t, body) })
+}
+
+// MainMany is Main for a body that runs many bubbles itself: in the child
+// process body runs as a plain test, outside any bubble, and calls Run or
+// RunSeed in subtests of its own (t.Run), several at once if it likes —
+// a campaign of distlab chaos runs one seed per subtest.
+func MainMany(name string, stdout, stderr io.Writer, body func(t *testing.T)) int {
+	return mainIn(name, stdout, stderr, body)
+}
+
+// mainIn is Main with the child's test function given whole.
+func mainIn(name string, stdout, stderr io.Writer, body func(t *testing.T)) int {
 	if env.MainBody() == name {
 		runMainChild(name, body) // exits
 	}
@@ -82,7 +95,7 @@ func runMainChild(name string, body func(t *testing.T)) {
 	mainArgs = append([]string(nil), os.Args...)
 	os.Args = []string{os.Args[0], "-test.run=^" + regexp.QuoteMeta(name) + "$", "-test.v=true", "-test.timeout=0"}
 	match := func(pat, str string) (bool, error) { return regexp.MatchString(pat, str) }
-	testing.Main(match, []testing.InternalTest{{Name: name, F: func(t *testing.T) { Run(t, body) }}}, nil, nil)
+	testing.Main(match, []testing.InternalTest{{Name: name, F: body}}, nil, nil)
 	os.Exit(0) // testing.Main exits; not reached
 }
 
@@ -112,9 +125,10 @@ func (f *testingNoise) Write(p []byte) (int, error) {
 }
 
 func (f *testingNoise) line(line string) {
+	framing := strings.TrimLeft(line, " ") // a subtest's framing is indented
 	switch {
-	case strings.HasPrefix(line, "=== RUN"), strings.HasPrefix(line, "=== PAUSE"),
-		strings.HasPrefix(line, "=== CONT"), strings.HasPrefix(line, "=== ATTR"), strings.HasPrefix(line, "--- PASS"),
+	case strings.HasPrefix(framing, "=== RUN"), strings.HasPrefix(framing, "=== PAUSE"),
+		strings.HasPrefix(framing, "=== CONT"), strings.HasPrefix(framing, "=== ATTR"), strings.HasPrefix(framing, "--- PASS"),
 		line == "PASS":
 		return
 	}

@@ -42,7 +42,22 @@ import (
 // logging the report Run panics, which ends the test binary.
 func Run(t *testing.T, body func(t *testing.T)) {
 	t.Helper()
-	seed, replay, err := runSeed(t)
+	run(t, runSeed, body)
+}
+
+// RunSeed is Run with the given seed, whatever DISTLAB_SEED says, and
+// nothing replayed: for a tool that runs many seeds in one process — a
+// campaign of distlab chaos, one bubble per seed, several at once — where
+// one environment variable cannot hold them all.
+func RunSeed(t *testing.T, seed int64, body func(t *testing.T)) {
+	t.Helper()
+	run(t, func(*testing.T) (int64, *Schedule, error) { return seed, nil, nil }, body)
+}
+
+// run is Run with the seed (and schedule) that seedOf chooses.
+func run(t *testing.T, seedOf func(*testing.T) (int64, *Schedule, error), body func(t *testing.T)) {
+	t.Helper()
+	seed, replay, err := seedOf(t)
 	if err != nil {
 		t.Fatalf("labtest: %v", err)
 	}

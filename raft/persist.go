@@ -9,8 +9,7 @@ import (
 )
 
 // persistentHeader is Figure 2's persistent state apart from the log
-// entries, plus the snapshot's last index and term (§7). Fields are
-// exported for labgob.
+// entries, plus the snapshot's last index and term (§7).
 type persistentHeader struct {
 	CurrentTerm int
 	VotedFor    int
@@ -19,11 +18,42 @@ type persistentHeader struct {
 	Entries     int // how many entries follow the base
 }
 
+// fields lists the header's fields in their saved order.
+func (h *persistentHeader) fields() []*int {
+	return []*int{&h.CurrentTerm, &h.VotedFor, &h.LogStart, &h.BaseTerm, &h.Entries}
+}
+
+// appendTo appends the header as signed varints. (It is saved on every
+// change of term, vote or log; a gob encoder made for each save would
+// send the type's description every time, which cost a fifth of a chaos
+// run's CPU.)
+func (h *persistentHeader) appendTo(b []byte) []byte {
+	for _, f := range h.fields() {
+		b = binary.AppendVarint(b, int64(*f))
+	}
+	return b
+}
+
+// decode reads a header written by appendTo.
+func (h *persistentHeader) decode(b []byte) error {
+	for i, f := range h.fields() {
+		v, n := binary.Varint(b)
+		if n <= 0 {
+			return fmt.Errorf("field %d of 5 is missing or malformed", i+1)
+		}
+		*f, b = int(v), b[n:]
+	}
+	if len(b) != 0 {
+		return fmt.Errorf("%d bytes after its 5 fields", len(b))
+	}
+	return nil
+}
+
 // The saved Raft state is
 //
 //	uvarint(len(header)) | header | entries
 //
-// where header is a gob-encoded persistentHeader and entries is one gob
+// where header is a persistentHeader (appendTo) and entries is one gob
 // stream of the log's entries after its base. The entry stream is kept
 // between saves and only appended to while the log only grows, so saving
 // after an append costs the new entries, not the whole log; a truncation or
@@ -56,7 +86,6 @@ func (rf *Raft) persist() {
 				rf.me, rf.log.start+c.n+1, err))
 		}
 	}
-	var hdr bytes.Buffer
 	h := persistentHeader{
 		CurrentTerm: rf.currentTerm,
 		VotedFor:    rf.votedFor,
@@ -64,11 +93,10 @@ func (rf *Raft) persist() {
 		BaseTerm:    rf.log.baseTerm(),
 		Entries:     last,
 	}
-	if err := labgob.NewEncoder(&hdr).Encode(&h); err != nil {
-		panic(fmt.Errorf("raft: S%d cannot encode its state: %w", rf.me, err))
-	}
-	state := binary.AppendUvarint(make([]byte, 0, 10+hdr.Len()+c.stream.Len()), uint64(hdr.Len()))
-	state = append(state, hdr.Bytes()...)
+	var hdr [5 * binary.MaxVarintLen64]byte
+	header := h.appendTo(hdr[:0])
+	state := binary.AppendUvarint(make([]byte, 0, 10+len(header)+c.stream.Len()), uint64(len(header)))
+	state = append(state, header...)
 	state = append(state, c.stream.Bytes()...)
 	rf.persister.Save(state, rf.snapshot)
 	rf.log_.Printf("PERSIST", "saves term %d vote %d log %d..%d (%d bytes)",
@@ -86,7 +114,7 @@ func (rf *Raft) readPersist(data, snapshot []byte) {
 		panic(fmt.Errorf("raft: S%d: persisted state (%d bytes) is truncated", rf.me, len(data)))
 	}
 	var h persistentHeader
-	if err := labgob.NewDecoder(bytes.NewReader(data[k : k+int(hlen)])).Decode(&h); err != nil {
+	if err := h.decode(data[k : k+int(hlen)]); err != nil {
 		panic(fmt.Errorf("raft: S%d cannot decode its persisted state: %w", rf.me, err))
 	}
 	entries := make([]LogEntry, 1, 1+h.Entries)

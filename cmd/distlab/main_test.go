@@ -16,7 +16,7 @@ func TestNoArgumentsPrintsUsageAndFails(t *testing.T) {
 func TestHelpListsEverySubcommand(t *testing.T) {
 	var out, errb bytes.Buffer
 	require.Equal(t, 0, run([]string{"help"}, &out, &errb))
-	for _, name := range []string{"test", "check", "logs", "chaos", "replay", "report"} {
+	for _, name := range []string{"test", "check", "logs", "chaos", "replay", "report", "mutants", "merge", "autograder"} {
 		require.Contains(t, out.String(), "\n  "+name+" ", "help lists %s", name)
 	}
 }

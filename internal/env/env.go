@@ -18,6 +18,9 @@
 //	DISTLAB_VERBOSE_PEERS=l only these peers' lines (lablog): 0,2
 //	DISTLAB_MAIN=name       the harness body a test binary runs as a command (labtest.Main)
 //	DISTLAB_ITERATION=i     the run number distlab test gives each run of a test
+//	DISTLAB_SHARD=i/n       run only shard i (from 0) of n of a campaign (a CI matrix sets it)
+//	DISTLAB_SHARDS=n        the number of shards, with the index from JOB_COMPLETION_INDEX
+//	                        (which Kubernetes sets in each pod of an Indexed Job)
 package env
 
 import (
@@ -42,7 +45,34 @@ const (
 	VerbosePeers = "DISTLAB_VERBOSE_PEERS"
 	Main         = "DISTLAB_MAIN"
 	Iteration    = "DISTLAB_ITERATION"
+	Shard        = "DISTLAB_SHARD"
+	Shards       = "DISTLAB_SHARDS"
+	JobIndex     = "JOB_COMPLETION_INDEX" // Kubernetes's, in an Indexed Job's pods
+	// CampaignTTY is set to 1 by a distlab chaos campaign for its child
+	// process when the campaign's own output is a terminal (the child's is
+	// a pipe), so that the child draws a live status line.
+	CampaignTTY = "DISTLAB_CAMPAIGN_TTY"
 )
+
+// ShardValue returns the shard of a campaign the environment names, as
+// its text "i/n": DISTLAB_SHARD, else JOB_COMPLETION_INDEX/DISTLAB_SHARDS;
+// "" when neither is set. from names the variables the text came from, for
+// error messages. A total without an index is an error: which shard is
+// this? (An index without a total is a Job that is not sharding distlab,
+// and is ignored.)
+func ShardValue() (text, from string, err error) {
+	if s := strings.TrimSpace(os.Getenv(Shard)); s != "" {
+		return s, "$" + Shard, nil
+	}
+	idx, total := strings.TrimSpace(os.Getenv(JobIndex)), strings.TrimSpace(os.Getenv(Shards))
+	switch {
+	case total == "":
+		return "", "", nil
+	case idx == "":
+		return "", "", fmt.Errorf("$%s=%s is set but $%s is not: which shard is this?", Shards, total, JobIndex)
+	}
+	return idx + "/" + total, "$" + JobIndex + "/$" + Shards, nil
+}
 
 // SeedValue returns the seed DISTLAB_SEED fixes: set is false when the
 // variable is unset or blank, and err names the variable when its value is

@@ -66,24 +66,28 @@ func goList(ctx context.Context, dir string, patterns []string) ([]*Package, err
 	return pkgs, nil
 }
 
-// build compiles p's test binary into tmp.
-func build(ctx context.Context, dir, tmp string, p *Package, race bool) error {
+// build compiles p's test binary into tmp, with the extra go build flags.
+func build(ctx context.Context, dir, tmp string, p *Package, race bool, flags []string) error {
 	name := strings.NewReplacer("/", "_", ".", "_").Replace(p.ImportPath) + ".test"
 	p.Binary = filepath.Join(tmp, name)
-	return BuildTestBinary(ctx, "go", dir, p.ImportPath, p.Binary, race)
+	return buildTestBinary(ctx, "go", dir, p.ImportPath, p.Binary, race, flags)
 }
 
 // BuildTestBinary compiles the tests of the package pkg (an import path or
 // a pattern naming one package, resolved in dir) into the binary bin with
-// goCmd test -c, with the race detector if race. Compiler errors are
-// returned whole, since the user has to read them. distlab test and
-// distlab replay build with it.
-func BuildTestBinary(ctx context.Context, goCmd, dir, pkg, bin string, race bool) error {
+// goCmd test -c, with the race detector if race, and the extra go build
+// flags (e.g. -overlay). Compiler errors are returned whole, since the
+// user has to read them. distlab test and distlab replay build with it.
+func BuildTestBinary(ctx context.Context, goCmd, dir, pkg, bin string, race bool, flags ...string) error {
+	return buildTestBinary(ctx, goCmd, dir, pkg, bin, race, flags)
+}
+
+func buildTestBinary(ctx context.Context, goCmd, dir, pkg, bin string, race bool, flags []string) error {
 	args := []string{"test", "-c", "-o", bin}
 	if race {
 		args = append(args, "-race")
 	}
-	args = append(args, pkg)
+	args = append(append(args, flags...), pkg)
 	cmd := exec.CommandContext(ctx, goCmd, args...)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()

@@ -2,7 +2,9 @@ package runner
 
 import (
 	"bufio"
+
 	"context"
+	"distlab/labtest/campaign"
 	"errors"
 	"flag"
 	"fmt"
@@ -43,6 +45,15 @@ printed and the command that reproduces it. Each run has DISTLAB_ITERATION
 set to its number; with -seed S, run i also gets DISTLAB_SEED=S+i-1, so a
 whole campaign is reproducible.
 
+Across machines: -shard i/n runs only shard i (from 0) of n: the k-th run
+of the whole schedule (the first run of every test, then the second, ...)
+belongs to shard k mod n, so n machines given the same command line and
+i = 0..n-1 make every run exactly once, with the same seeds as one machine
+would. Without -shard, $DISTLAB_SHARD ("i/n") or a Kubernetes Indexed Job's
+$JOB_COMPLETION_INDEX with $DISTLAB_SHARDS (n) choose the shard. Write each
+shard's -json file and combine them with "distlab merge" (which also
+grades with -rubric); a shard's own score covers only its runs.
+
 Everything after -args goes to every run of the test binaries, e.g.
 -args -test.short.
 
@@ -77,6 +88,8 @@ Examples:
 	    grade: run what the rubric asks and write the score for Gradescope
 	distlab test -n 50 -json runs.json -junit runs.xml ./raft
 	    keep every go test -json event and a JUnit report for CI
+	distlab test -n 100 -shard 2/8 -json runs-2.json ./raft
+	    the third of eight machines' share of 100 runs of every test
 
 Flags:
 `
@@ -119,6 +132,7 @@ type cliFlags struct {
 	rubricFile string
 	results    string
 	seed       int64
+	shard      string
 }
 
 func parseFlags(args []string, stdout, stderr io.Writer) (*cliFlags, error) {
@@ -145,6 +159,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*cliFlags, error) {
 	fs.StringVar(&c.rubricFile, "rubric", "", "grade with the rubric in `FILE` (.json or .toml)")
 	fs.StringVar(&c.results, "results", "results.json", "with -rubric, write Gradescope's results.json to `FILE`")
 	fs.Int64Var(&c.seed, "seed", 0, "give run i of each test DISTLAB_SEED=`S`+i-1 (default: the harness picks)")
+	fs.StringVar(&c.shard, "shard", "", campaign.ShardFlagHelp)
 	fs.BoolVar(&c.o.ListOnly, "list", false, "list the selected tests (with their package when there are several) and stop")
 
 	if i := indexOf(args, "-args"); i >= 0 {
@@ -185,6 +200,11 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*cliFlags, error) {
 	case c.o.Timeout < 0:
 		return nil, fmt.Errorf("-timeout %v: want a positive duration or 0", c.o.Timeout)
 	}
+	sh, err := campaign.ResolveShard(c.shard)
+	if err != nil {
+		return nil, err
+	}
+	c.o.Shard = sh
 	top, _, err := splitRun(c.o.Run)
 	if err != nil {
 		return nil, err
@@ -298,6 +318,9 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer, progr
 	if rubric != nil {
 		gs := rubric.Grades(rep)
 		fmt.Fprintln(stdout)
+		if c.o.Shard.Sharded() {
+			fmt.Fprintf(stdout, "shard %s: this score counts only this shard's runs; distlab merge -rubric grades all shards' -json files\n", c.o.Shard)
+		}
 		WriteScores(stdout, gs)
 		if err := writeFile(c.results, func(w io.Writer) error { return WriteGradescope(w, gs, rep) }); err != nil {
 			fmt.Fprintf(stderr, "distlab test: -results: %v\n", err)

@@ -60,6 +60,24 @@ func (h *harnessInfo) attr(key, value string) {
 	}
 }
 
+// subtestAttr records an attribute of one of the run's subtests (a test
+// that runs the harness once per subtest, such as a table of seeds): the
+// first failing subtest's artefact folder and replay command stand for the
+// run's when the test itself reported none. A subtest's seed is its own,
+// not the run's, and is ignored.
+func (h *harnessInfo) subtestAttr(key, value string) {
+	switch key {
+	case testattr.Artifacts:
+		if h.Artifacts == "" {
+			h.Artifacts = value
+		}
+	case testattr.Replay:
+		if h.Replay == "" {
+			h.Replay = value
+		}
+	}
+}
+
 // withIteration returns the JSON event line with an "Iteration" field
 // added, so that the events of many runs of one test can be told apart.
 func withIteration(line []byte, iteration int) []byte {

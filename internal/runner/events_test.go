@@ -35,6 +35,17 @@ func TestHarnessAttributesGiveSeedVirtualTimeArtifactsAndReplay(t *testing.T) {
 	}
 }
 
+func TestTheFirstFailingSubtestsArtefactsStandForTheRunsButNotItsSeed(t *testing.T) {
+	var h harnessInfo
+	h.subtestAttr(testattr.Seed, "5")
+	h.subtestAttr(testattr.Artifacts, "/tmp/run00")
+	h.subtestAttr(testattr.Replay, "replay run00")
+	h.subtestAttr(testattr.Artifacts, "/tmp/run01")
+	require.Equal(t, harnessInfo{Artifacts: "/tmp/run00", Replay: "replay run00"}, h)
+	h.attr(testattr.Artifacts, "/tmp/whole")
+	require.Equal(t, "/tmp/whole", h.Artifacts, "the test's own wins")
+}
+
 func TestEventLinesGetTheirIteration(t *testing.T) {
 	got := withIteration([]byte(`{"Action":"pass","Test":"TestX"}`), 12)
 	require.Equal(t, `{"Action":"pass","Test":"TestX","Iteration":12}`, string(got))

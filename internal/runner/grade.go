@@ -158,3 +158,20 @@ func WriteGradescope(w io.Writer, gs []Grade, rep *Report) error {
 	}
 	return nil
 }
+
+// WriteGradescopeFailure writes a results.json for a submission that could
+// not be tested at all (it does not build, or has no code): every item of
+// the rubric scores nothing, and output says why.
+func WriteGradescopeFailure(w io.Writer, r *Rubric, output string) error {
+	res := gradescopeResults{Output: output, Visibility: "visible", Tests: []gradescopeTest{}}
+	for _, it := range r.Items {
+		res.Tests = append(res.Tests, gradescopeTest{Name: it.Name, MaxScore: it.Points, Status: "failed",
+			Output: "not run: the submission could not be tested", Visibility: it.Visibility})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(res); err != nil {
+		return fmt.Errorf("writing results.json: %w", err)
+	}
+	return nil
+}

@@ -140,6 +140,8 @@ func runOnce(ctx context.Context, s runSpec, events func([]byte)) (*Result, erro
 			out.WriteString(e.Output)
 		case e.Action == "attr" && e.Test == s.test:
 			info.attr(e.Key, e.Value)
+		case e.Action == "attr" && strings.HasPrefix(e.Test, s.test+"/"):
+			info.subtestAttr(e.Key, e.Value)
 		case e.Test == s.test && (e.Action == "pass" || e.Action == "fail" || e.Action == "skip"):
 			verdict = Status(e.Action)
 		case e.Test == "" && e.Action == "fail":

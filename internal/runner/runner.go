@@ -2,6 +2,8 @@ package runner
 
 import (
 	"context"
+
+	"distlab/labtest/campaign"
 	"errors"
 	"fmt"
 	"io"
@@ -16,23 +18,32 @@ import (
 // Options configure Run. The zero value of each field is a sensible default
 // except Packages, which defaults to the package in Dir.
 type Options struct {
-	Dir       string        // where go commands run (and relative paths resolve); "" is the current folder
-	Packages  []string      // package patterns, as for go test; default "."
-	Run       string        // regexp matched against whole test names, "/" then subtests as go test; "" selects every test
-	Runs      int           // runs of each test; default 1
-	Parallel  int           // runs at a time; default runtime.NumCPU()
-	Race      bool          // build with the race detector
-	Timeout   time.Duration // per run; 0 for no limit
-	Seed      int64         // with SeedSet, run i of a test gets DISTLAB_SEED=Seed+i-1
-	SeedSet   bool          // whether Seed is given
-	OutDir    string        // where failing runs' output goes; default "distlab-out"
-	TestArgs  []string      // passed to every run of the test binaries
-	ListOnly  bool          // list the selected tests and stop
-	Env       []string      // added to every run's environment
-	EventsOut io.Writer     // if set, receives every run's go test -json events, one a line
+	Dir      string   // where go commands run (and relative paths resolve); "" is the current folder
+	Packages []string // package patterns, as for go test; default "."
+	Run      string   // regexp matched against whole test names, "/" then subtests as go test; "" selects every test
+	Runs     int      // runs of each test; default 1
+	Parallel int      // runs at a time; default runtime.NumCPU()
+	Race     bool     // build with the race detector
+	// BuildFlags are more go build flags for the test binaries, e.g.
+	// -overlay (distlab mutants builds a changed copy of a file that way).
+	BuildFlags []string
+	Timeout    time.Duration // per run; 0 for no limit
+	Seed       int64         // with SeedSet, run i of a test gets DISTLAB_SEED=Seed+i-1
+	SeedSet    bool          // whether Seed is given
+	OutDir     string        // where failing runs' output goes; default "distlab-out"
+	TestArgs   []string      // passed to every run of the test binaries
+	ListOnly   bool          // list the selected tests and stop
+	Env        []string      // added to every run's environment
+	EventsOut  io.Writer     // if set, receives every run's go test -json events, one a line
 	// RunsFor, if set, returns the number of runs a test needs at least
 	// (a rubric asks for some); the larger of it and Runs is used.
 	RunsFor func(pkg, test string) int
+	// Shard, if it slices the work, keeps only its share of the runs: run k
+	// (from 0) of the whole round-robin schedule — the first run of every
+	// test, then the second, ... — belongs to shard k mod Count. The n
+	// shards of one command line cover every run exactly once, and
+	// distlab merge combines their -json files.
+	Shard campaign.Shard
 	// Progress receives what happens; nil prints nothing while running.
 	Progress Progress
 }
@@ -108,7 +119,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		if o.Progress != nil {
 			o.Progress.Building(p.ImportPath)
 		}
-		if err := build(ctx, o.Dir, tmp, p, o.Race); err != nil {
+		if err := build(ctx, o.Dir, tmp, p, o.Race, o.BuildFlags); err != nil {
 			return nil, err
 		}
 		if err := listTests(ctx, p, re); err != nil {
@@ -128,10 +139,13 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.ListOnly {
 		return rep, nil
 	}
+	jobs := schedule(pkgs, rep.Tests)
+	if o.Shard.Sharded() {
+		jobs, rep.Tests = shard(jobs, rep.Tests, o.Shard)
+	}
 	if o.Progress != nil {
 		o.Progress.Planned(rep.Tests)
 	}
-	jobs := schedule(pkgs, rep.Tests)
 	err = execute(ctx, o, t2j, sub, jobs)
 	rep.Interrupted = ctx.Err() != nil
 	rep.Elapsed = time.Since(start)
@@ -180,6 +194,30 @@ func schedule(pkgs []*Package, tests []*Summary) []job {
 			return jobs
 		}
 	}
+}
+
+// shard keeps the jobs of sh, with their iteration numbers (so that run i
+// of a test has the same DISTLAB_ITERATION and seed in whichever shard it
+// lands), and the tests that have some.
+func shard(jobs []job, tests []*Summary, sh campaign.Shard) ([]job, []*Summary) {
+	var kept []job
+	for k, j := range jobs {
+		if sh.Has(k) {
+			kept = append(kept, j)
+		}
+	}
+	planned := map[*Summary]int{}
+	for _, j := range kept {
+		planned[j.sum]++
+	}
+	var ts []*Summary
+	for _, s := range tests {
+		if n := planned[s]; n > 0 {
+			s.Planned = n
+			ts = append(ts, s)
+		}
+	}
+	return kept, ts
 }
 
 // execute runs the jobs o.Parallel at a time until they are done or ctx is

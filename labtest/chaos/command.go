@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"distlab/labtest"
+
+	"golang.org/x/term"
 )
 
 // Command is "distlab chaos": "distlab chaos <lab> [flags]" runs one
@@ -41,6 +43,11 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	return command(lab, args[1:], stdout, stderr)
 }
 
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: distlab chaos <lab> [flags]")
 	fmt.Fprintln(w)
@@ -58,6 +65,7 @@ func command(lab *Lab, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	common := flags(fs, lab)
+	cf := addCampaignFlags(fs)
 	start := lab.Setup(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s [flags]\n\n", name)
@@ -83,6 +91,9 @@ func command(lab *Lab, args []string, stdout, stderr io.Writer) int {
 	if err := cfg.validate(lab); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2
+	}
+	if cf.seeds != "" {
+		return runCampaign(lab, cfg, start, cf, singleRun(fs, args), stdout, stderr, isTerminal(stdout))
 	}
 	if seed != "" {
 		os.Setenv(labtest.EnvSeed, seed) // the child process inherits it

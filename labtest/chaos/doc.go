@@ -58,4 +58,23 @@
 //   - run.go: Run, the rounds, the clients, liveness
 //   - summary.go: Summary, its printed and JSON forms, the artefacts
 //   - command.go: Command, "distlab chaos"
+//   - campaign.go: "distlab chaos <lab> -seeds A-B": many seeds in one
+//     process or in -p worker processes, one bubble each (labtest.MainMany,
+//     labtest.RunSeed), on the lab-independent loop, shards and records of
+//     distlab/labtest/campaign; -check-determinism's fingerprint of a run
+//
+// # Campaigns
+//
+// With -seeds the command runs a campaign: every seed of the range (or of
+// its -shard), -p at a time in as many worker processes (each runs its
+// sub-shard one seed at a time, a bubble per seed; -p 1 runs them in one
+// child process), with a live status line (done/total, seeds per second,
+// ETA, failures), one JSON line per seed in -o, and at the end a table per lab
+// and one row per failed seed with the command that replays it alone
+// ("distlab chaos <lab> -seed N <the campaign's other flags>"). Ctrl-C stops
+// the campaign and prints what it finished. -check-determinism runs each
+// seed twice and compares the runs' fingerprints: the schedule, each link's
+// messages with their fates and delays (through the network's observer;
+// a pause fault replaces it, ending that part of the fingerprint), and the
+// history; the first difference is printed.
 package chaos

@@ -1,7 +1,8 @@
 // Package replay re-runs a failure recorded by labtest — a failure artefact
 // folder, or its schedule.json — several times under its schedule and seed,
 // and measures how often the failure comes back. It is the logic of the
-// "distlab replay" command.
+// "distlab replay" command, and of "distlab shrink" (shrink.go), which
+// searches for a smaller schedule that still fails.
 //
 // A test that ran under go test is rebuilt once (go test -c, in the
 // package's folder) and its binary run N times with -test.run selecting the
@@ -37,6 +38,7 @@ import (
 type Options struct {
 	Count   int    // runs (default 10)
 	Race    bool   // build with -race
+	Overlay string // a go build -overlay file: build the test from changed copies of files (a mutant's)
 	Verbose bool   // copy every run's output, not only the first failing one's
 	GoCmd   string // the go command (default "go")
 	Keep    bool   // keep each run's artefacts (in a folder that is printed)
@@ -58,6 +60,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	var o Options
 	fs.IntVar(&o.Count, "count", 10, "make `N` runs")
 	fs.BoolVar(&o.Race, "race", false, "build the test with the race detector")
+	fs.StringVar(&o.Overlay, "overlay", "", "build the test with go build -overlay `FILE` (distlab mutants -keep writes one per mutant)")
 	fs.BoolVar(&o.Verbose, "v", false, "print the output of every run")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the failure artefacts of every run")
 	fs.StringVar(&o.GoCmd, "go", "go", "the go `command` that builds the test")
@@ -158,52 +161,28 @@ func Replay(path string, o Options, out io.Writer) (Result, error) {
 	if !o.Keep {
 		defer os.RemoveAll(artefacts)
 	}
-	env := append(os.Environ(),
-		labtest.EnvReplay+"="+sched,
-		labtest.EnvSeed+"="+strconv.FormatInt(s.Seed, 10),
-		labtest.EnvArtifacts+"="+artefacts,
-		labtest.EnvMain+"=", // a replayed command starts its own child
-	)
-	var argv []string
-	dir := ""
-	switch {
-	case len(s.Command) > 0:
-		argv = s.Command
-		fmt.Fprintf(out, "replaying %s (%s) seed=%d, %d runs\n", s.Test, strings.Join(s.Command, " "), s.Seed, o.Count)
-	case s.Package != "":
-		bin, pkgDir, cleanup, err := build(o, s.Package, out)
-		if err != nil {
-			return Result{}, err
-		}
-		defer cleanup()
-		argv = []string{bin, "-test.run=" + runPattern(s.Test), "-test.count=1", "-test.v=true"}
-		dir = pkgDir
-		fmt.Fprintf(out, "replaying %s in %s, seed=%d, %d runs\n", s.Test, s.Package, s.Seed, o.Count)
-	default:
-		return Result{}, fmt.Errorf("%s names neither a package nor a command to run test %s", sched, s.Test)
+	p, err := NewPlayer(s, sched, o, out)
+	if err != nil {
+		return Result{}, err
 	}
+	defer p.Close()
+	fmt.Fprintf(out, "replaying %s, seed=%d, %d runs\n", p.what, s.Seed, o.Count)
 	var res Result
 	shown := false
 	for i := 1; i <= o.Count; i++ {
-		start := time.Now()
-		cmd := exec.Command(argv[0], argv[1:]...)
-		cmd.Dir, cmd.Env = dir, env
-		output, err := cmd.CombinedOutput()
-		wall := time.Since(start)
+		failed, output, wall, err := p.Play(sched, s.Seed, artefacts)
+		if err != nil {
+			return res, err
+		}
 		res.Runs++
 		res.Wall += wall
 		verdict := "pass"
-		var exit *exec.ExitError
-		switch {
-		case err == nil:
-		case errors.As(err, &exit):
+		if failed {
 			verdict = "FAIL"
 			res.Failed++
-		default:
-			return res, fmt.Errorf("running %s: %w", argv[0], err)
 		}
 		fmt.Fprintf(out, "run %d/%d: %s (%v wall)\n", i, o.Count, verdict, wall.Round(time.Millisecond))
-		if o.Verbose || (verdict == "FAIL" && !shown) {
+		if o.Verbose || (failed && !shown) {
 			shown = true
 			out.Write(indent(output))
 		}
@@ -214,6 +193,64 @@ func Replay(path string, o Options, out io.Writer) (Result, error) {
 	}
 	return res, nil
 }
+
+// A Player re-runs one recorded test — built once — under any schedule of
+// that test: the recorded one, or a changed one (distlab shrink). It is
+// not safe for concurrent use.
+type Player struct {
+	argv    []string
+	dir     string
+	what    string // the test, for messages
+	cleanup func()
+}
+
+// NewPlayer prepares the test that s (read from path) records: it builds
+// the test binary of its package, or takes its recorded command line.
+func NewPlayer(s *labtest.Schedule, path string, o Options, out io.Writer) (*Player, error) {
+	if o.GoCmd == "" {
+		o.GoCmd = "go"
+	}
+	switch {
+	case len(s.Command) > 0:
+		return &Player{argv: s.Command, what: s.Test + " (" + strings.Join(s.Command, " ") + ")", cleanup: func() {}}, nil
+	case s.Package != "":
+		bin, pkgDir, cleanup, err := build(o, s.Package, out)
+		if err != nil {
+			return nil, err
+		}
+		argv := []string{bin, "-test.run=" + runPattern(s.Test), "-test.count=1", "-test.v=true"}
+		return &Player{argv: argv, dir: pkgDir, what: s.Test + " in " + s.Package, cleanup: cleanup}, nil
+	}
+	return nil, fmt.Errorf("%s names neither a package nor a command to run test %s", path, s.Test)
+}
+
+// Play runs the test once under the schedule file sched and seed, writing
+// a failure's artefacts under the folder artefacts, and reports whether it
+// failed, with its output.
+func (p *Player) Play(sched string, seed int64, artefacts string) (failed bool, output []byte, wall time.Duration, err error) {
+	start := time.Now()
+	cmd := exec.Command(p.argv[0], p.argv[1:]...)
+	cmd.Dir = p.dir
+	cmd.Env = append(os.Environ(),
+		labtest.EnvReplay+"="+sched,
+		labtest.EnvSeed+"="+strconv.FormatInt(seed, 10),
+		labtest.EnvArtifacts+"="+artefacts,
+		labtest.EnvMain+"=", // a replayed command starts its own child
+	)
+	output, err = cmd.CombinedOutput()
+	wall = time.Since(start)
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return false, output, wall, nil
+	case errors.As(err, &exit):
+		return true, output, wall, nil
+	}
+	return false, output, wall, fmt.Errorf("running %s: %w", p.argv[0], err)
+}
+
+// Close removes what NewPlayer built.
+func (p *Player) Close() { p.cleanup() }
 
 // build compiles the package's test binary once and returns it with the
 // package's folder, where the tests must run (they read testdata/).
@@ -231,7 +268,11 @@ func build(o Options, pkg string, out io.Writer) (bin, dir string, cleanup func(
 	cleanup = func() { os.RemoveAll(tmp) }
 	bin = filepath.Join(tmp, "replay.test")
 	fmt.Fprintf(out, "building %s\n", pkg)
-	if err := runner.BuildTestBinary(context.Background(), o.GoCmd, "", pkg, bin, o.Race); err != nil {
+	var flags []string
+	if o.Overlay != "" {
+		flags = []string{"-overlay", o.Overlay}
+	}
+	if err := runner.BuildTestBinary(context.Background(), o.GoCmd, "", pkg, bin, o.Race, flags...); err != nil {
 		cleanup()
 		return "", "", nil, err
 	}
