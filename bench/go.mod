@@ -7,4 +7,9 @@ require (
 	github.com/anishathalye/porcupine v1.3.1
 )
 
+require (
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/term v0.47.0 // indirect
+)
+
 replace distlab => ../
