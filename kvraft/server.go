@@ -49,26 +49,13 @@ func StartKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persiste
 		MaxRaftState: maxraftstate,
 		Machine:      newStore(),
 		Rand:         servers[me].Rand(),
-	}, applyCh, fromRaft)
+	}, applyCh, rsm.FromRaft)
 	if err != nil {
 		kv.rf.Kill()
 		panic(fmt.Sprintf("kvraft.StartKVServer: server %d: %v", me, err))
 	}
 	kv.rsm = r
 	return kv
-}
-
-// fromRaft converts Raft's message to rsm's.
-func fromRaft(m raft.ApplyMsg) rsm.ApplyMsg {
-	return rsm.ApplyMsg{
-		CommandValid:  m.CommandValid,
-		Command:       m.Command,
-		CommandIndex:  m.CommandIndex,
-		SnapshotValid: m.SnapshotValid,
-		Snapshot:      m.Snapshot,
-		SnapshotTerm:  m.SnapshotTerm,
-		SnapshotIndex: m.SnapshotIndex,
-	}
 }
 
 // Get is the RPC handler for Clerk.Get. The read goes through the Raft
