@@ -243,7 +243,7 @@ func reconfigure(d *world, crashGroups bool) {
 
 func TestClientsDuringJoinsAndLeavesSeeEveryAppend(t *testing.T) {
 	labtest.Run(t, func(t *testing.T) {
-		d := newWorld(t, 3, 3, false, 100)
+		d := newWorld(t, 3, 3, false, 1000)
 		d.join(0)
 		a := startAppenders(d, 10, true)
 		reconfigure(d, false)
@@ -254,7 +254,7 @@ func TestClientsDuringJoinsAndLeavesSeeEveryAppend(t *testing.T) {
 
 func TestClientsDuringReconfigurationWithGroupCrashes(t *testing.T) {
 	labtest.Run(t, func(t *testing.T) {
-		d := newWorld(t, 3, 3, false, 100)
+		d := newWorld(t, 3, 3, false, 1000)
 		d.join(0)
 		a := startAppenders(d, 10, true)
 		reconfigure(d, true)
@@ -301,7 +301,7 @@ func TestUnreliableNetworkDuringReconfiguration(t *testing.T) {
 
 func TestUnreliableNetworkWithReorderingAndRandomReconfiguration(t *testing.T) {
 	labtest.Run(t, func(t *testing.T) {
-		d := newWorld(t, 3, 3, true, 100)
+		d := newWorld(t, 3, 3, true, 1000)
 		d.w.LongReordering(true)
 		d.join(0)
 		a := startAppenders(d, 10, true)
@@ -325,7 +325,7 @@ func TestUnreliableNetworkWithReorderingAndRandomReconfiguration(t *testing.T) {
 // Gets, Puts and Appends, so only the porcupine check can judge them.
 func TestUnreliableSharedKeysAreLinearizable(t *testing.T) {
 	labtest.Run(t, func(t *testing.T) {
-		d := newWorld(t, 3, 3, true, 100)
+		d := newWorld(t, 3, 3, true, 1000)
 		d.join(0)
 		done := make(chan struct{})
 		finished := make(chan struct{})
