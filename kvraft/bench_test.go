@@ -11,13 +11,6 @@ import (
 	"distlab/labtest"
 )
 
-// runAsTest runs body as a labtest test (in a virtual-time bubble) from a
-// benchmark, which labtest.Run cannot take directly.
-func runAsTest(name string, body func(t *testing.T)) bool {
-	return testing.RunTests(func(pat, str string) (bool, error) { return true, nil },
-		[]testing.InternalTest{{Name: name, F: func(t *testing.T) { labtest.Run(t, body) }}})
-}
-
 // benchmarkClients runs clients concurrent clients against a reliable
 // 5-server group whose messages take 0.5-1.5 ms each (so that latency on the
 // test's clock means something), each doing opsPerClient operations
@@ -31,7 +24,7 @@ func benchmarkClients(b *testing.B, clients, opsPerClient int) {
 	ops := 0
 	for b.Loop() {
 		start := time.Now()
-		ok := runAsTest(fmt.Sprintf("Clients%d", clients), func(t *testing.T) {
+		ok := labtest.RunAsTest(fmt.Sprintf("Clients%d", clients), func(t *testing.T) {
 			c := newCluster(t, 5, false, -1)
 			oneMs := labrpc.Uniform(500*time.Microsecond, 1500*time.Microsecond)
 			c.World().Network().SetFaults(&labrpc.Faults{RequestDelay: oneMs, ReplyDelay: oneMs})

@@ -8,14 +8,6 @@ import (
 	"distlab/labtest"
 )
 
-// runAsTest runs body with labtest.Run as a test of its own, from a
-// benchmark (Run needs a *testing.T), and reports whether it passed. The
-// match function ignores -test.run, which a benchmark run sets to "^$".
-func runAsTest(name string, body func(t *testing.T)) bool {
-	return testing.RunTests(func(pat, str string) (bool, error) { return true, nil },
-		[]testing.InternalTest{{Name: name, F: func(t *testing.T) { labtest.Run(t, body) }}})
-}
-
 // BenchmarkIdleHeartbeatCluster runs an idle 5-server cluster whose servers
 // send each other heartbeats every 100 ms (40 RPCs per second) for 60
 // virtual seconds, and reports how many virtual seconds pass per second of
@@ -26,7 +18,7 @@ func BenchmarkIdleHeartbeatCluster(b *testing.B) {
 	var wall time.Duration
 	for b.Loop() {
 		start := time.Now()
-		ok := runAsTest("IdleHeartbeatCluster", func(t *testing.T) {
+		ok := labtest.RunAsTest("IdleHeartbeatCluster", func(t *testing.T) {
 			labtest.NewCluster(t, 5, startBeat(100*time.Millisecond))
 			time.Sleep(span)
 		})
@@ -64,11 +56,11 @@ func BenchmarkBubbleOverhead(b *testing.B) {
 	for b.Loop() {
 		os.Setenv(labtest.EnvRealtime, "")
 		start := time.Now()
-		ok := runAsTest("ShortTestBubble", shortTest)
+		ok := labtest.RunAsTest("ShortTestBubble", shortTest)
 		bubble += time.Since(start)
 		os.Setenv(labtest.EnvRealtime, "1")
 		start = time.Now()
-		ok = runAsTest("ShortTestRealtime", shortTest) && ok
+		ok = labtest.RunAsTest("ShortTestRealtime", shortTest) && ok
 		real += time.Since(start)
 		if !ok {
 			b.Fatal("the short test failed")
