@@ -28,6 +28,10 @@ type world struct {
 	admin        *shardctrler.Clerk
 	clerks       []*Clerk
 
+	// onMove, if set before the groups start, sees every replica's
+	// handoffs and installs (benchmarks).
+	onMove func(gid int, kind string, tag, shard int, payload any)
+
 	mu     sync.Mutex
 	server map[[2]int]int // (config num, shard) -> the gid that served it
 	dual   []string       // violations of one-owner-per-config
@@ -37,8 +41,14 @@ const firstGID = 100
 
 // newWorld starts a 3-server controller and ngroups groups of n servers.
 func newWorld(t *testing.T, ngroups, n int, unreliable bool, maxraftstate int) *world {
+	return newWorldWith(t, ngroups, n, unreliable, maxraftstate, nil)
+}
+
+// newWorldWith is newWorld with a hook on shard moves.
+func newWorldWith(t *testing.T, ngroups, n int, unreliable bool, maxraftstate int,
+	onMove func(gid int, kind string, tag, shard int, payload any)) *world {
 	w := labtest.WorldOf(t)
-	d := &world{t: t, w: w, h: w.History(), maxraftstate: maxraftstate, server: map[[2]int]int{}}
+	d := &world{t: t, w: w, h: w.History(), maxraftstate: maxraftstate, server: map[[2]int]int{}, onMove: onMove}
 	d.h.SetModel("kv", models.KvModel)
 	d.ctrl = labtest.NewCluster(t, 3, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*shardctrler.ShardCtrler, []any) {
 		sc := shardctrler.StartServer(ends, me, p)
@@ -68,7 +78,12 @@ func (d *world) startFunc(gid int) labtest.StartFunc[*ShardKV] {
 		}
 		makeEnd := func(name string) *labrpc.ClientEnd { return labtest.MakeEndFrom(ends[me], name) }
 		kv := startServer(ends, me, p, d.maxraftstate, gid, ctrlers, makeEnd,
-			options{onServe: func(num, shard int) { d.served(gid, num, shard) }})
+			options{onServe: func(num, shard int) { d.served(gid, num, shard) },
+				onMove: func(kind string, tag, shard int, payload any) {
+					if d.onMove != nil {
+						d.onMove(gid, kind, tag, shard, payload)
+					}
+				}})
 		return kv, []any{kv, kv.rf}
 	}
 }

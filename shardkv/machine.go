@@ -113,6 +113,15 @@ type machine struct {
 	// the config number it was served under (tests check that no shard
 	// is served by two groups under one config).
 	onServe func(num, shard int)
+	// onMove, if set, is called when a replica applies the handoff of a
+	// shard (kind "handoff", payload nil) or its installation (kind
+	// "install", payload the insertCmd, nil for a shard that starts
+	// empty or comes back from parking); benchmarks time moves with it.
+	onMove func(kind string, tag, shard int, payload any)
+	// kick, if set, is called (with mu held; it must not block) when a
+	// migration step becomes possible: a config gave the group a shard
+	// to pull, or a shard arrived whose old owner must be told.
+	kick func()
 
 	mu sync.Mutex
 	// cur is the config the group is in; prev the one before.
@@ -162,6 +171,8 @@ func (m *machine) Apply(command any) any {
 		if sh := &m.shards[c.Shard]; sh.Status == pulling && sh.Source.Tag == c.Tag {
 			sh.Data, sh.Dedup = orEmpty(maps.Clone(c.Data)), orEmpty(maps.Clone(c.Dedup))
 			sh.Status = notifying
+			m.moved("install", c.Tag, c.Shard, c)
+			m.kicked()
 		}
 	case deleteCmd:
 		if sh := &m.shards[c.Shard]; sh.Status == handoff && sh.Tag == c.Tag {
@@ -231,8 +242,10 @@ func (m *machine) applyConfig(c configCmd) {
 			// No group at all: park the data for whoever owns it next.
 			m.parked[s] = parkedShard{Tag: next.Num, Data: sh.Data, Dedup: sh.Dedup}
 			*sh = shard{Status: absent}
+			m.moved("handoff", next.Num, s, nil)
 		case was && !now:
 			sh.Status, sh.Tag = handoff, next.Num
+			m.moved("handoff", next.Num, s, nil)
 		case !was && now:
 			from := c.From[s]
 			switch p, ok := m.parked[s]; {
@@ -242,12 +255,26 @@ func (m *machine) applyConfig(c configCmd) {
 				// Back from gid 0 to us, who parked it.
 				*sh = shard{Status: serving, Data: orEmpty(p.Data), Dedup: orEmpty(p.Dedup)}
 				delete(m.parked, s)
+				m.moved("install", from.Tag, s, nil)
 			default:
 				*sh = shard{Status: pulling, Source: from}
 			}
 		}
 	}
 	m.prev, m.cur = m.cur, next
+	m.kicked()
+}
+
+func (m *machine) kicked() {
+	if m.kick != nil {
+		m.kick()
+	}
+}
+
+func (m *machine) moved(kind string, tag, shard int, payload any) {
+	if m.onMove != nil {
+		m.onMove(kind, tag, shard, payload)
+	}
 }
 
 // handedOff returns a copy of shard s as handed off (or parked) at tag, or

@@ -11,9 +11,9 @@ import (
 // next configuration, and how often it retries pulling and notifying.
 const pollInterval = 100 * time.Millisecond
 
-// every runs f every pollInterval while this server leads its group, until
-// Kill.
-func (kv *ShardKV) every(f func(term int)) {
+// every runs f every pollInterval, and whenever kick fires, while this
+// server leads its group, until Kill.
+func (kv *ShardKV) every(f func(term int), kick <-chan struct{}) {
 	defer kv.wg.Done()
 	tick := time.NewTicker(pollInterval)
 	defer tick.Stop()
@@ -22,6 +22,7 @@ func (kv *ShardKV) every(f func(term int)) {
 		case <-kv.done:
 			return
 		case <-tick.C:
+		case <-kick:
 		}
 		if term, lead := kv.rf.GetState(); lead {
 			f(term)

@@ -25,6 +25,7 @@ type ShardKV struct {
 	ctrler  *shardctrler.Clerk
 	makeEnd func(string) *labrpc.ClientEnd
 	done    chan struct{} // closed by Kill
+	kick    chan struct{} // one slot: wakes the migration loop early
 	wg      sync.WaitGroup
 
 	// configs caches configurations read from the controller (they never
@@ -40,7 +41,8 @@ type ShardKV struct {
 
 // options are what tests may set beyond the classic StartServer arguments.
 type options struct {
-	onServe func(num, shard int) // see machine.onServe
+	onServe func(num, shard int)                           // see machine.onServe
+	onMove  func(kind string, tag, shard int, payload any) // see machine.onMove
 }
 
 // StartServer starts replica me of group gid, whose Raft peers are reached
@@ -77,7 +79,14 @@ func startServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister,
 	kv := &ShardKV{me: me, gid: gid, m: newMachine(gid), ctrler: shardctrler.MakeClerk(ctrlers),
 		makeEnd: makeEnd, done: make(chan struct{}), configs: map[int]shardctrler.Config{},
 		ends: map[string]*labrpc.ClientEnd{}}
-	kv.m.onServe = opt.onServe
+	kv.m.onServe, kv.m.onMove = opt.onServe, opt.onMove
+	kv.kick = make(chan struct{}, 1)
+	kv.m.kick = func() {
+		select {
+		case kv.kick <- struct{}{}:
+		default:
+		}
+	}
 	applyCh := make(chan raft.ApplyMsg)
 	kv.rf = raft.Make(servers, me, persister, applyCh)
 	r, err := rsm.Make(rsm.Config{
@@ -94,8 +103,8 @@ func startServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister,
 	}
 	kv.rsm = r
 	kv.wg.Add(2)
-	go kv.every(kv.pollOnce)
-	go kv.every(kv.migrateOnce)
+	go kv.every(kv.pollOnce, nil)
+	go kv.every(kv.migrateOnce, kv.kick)
 	return kv
 }
 
