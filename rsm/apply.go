@@ -32,6 +32,9 @@ func (r *RSM) installSnapshot(m ApplyMsg) {
 		panic(fmt.Sprintf("rsm: server %d: the consensus log delivered a snapshot labelled index %d whose contents cover index %d",
 			r.me, m.SnapshotIndex, r.lastApplied))
 	}
+	if r.observe != nil {
+		r.observe(m)
+	}
 	// Whatever the snapshot covers is no longer ours to answer.
 	for idx, w := range r.waiters {
 		if idx <= r.lastApplied {
@@ -50,6 +53,9 @@ func (r *RSM) applyCommand(m ApplyMsg) {
 		return // covered by a snapshot, or delivered twice
 	}
 	r.lastApplied = m.CommandIndex
+	if r.observe != nil {
+		r.observe(m)
+	}
 	e, ok := m.Command.(entry)
 	if !ok {
 		// Not one of ours (a log's own no-op entry): nothing to apply,

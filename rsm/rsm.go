@@ -43,6 +43,13 @@ type Config struct {
 	// SubmitTimeout bounds how long Submit waits for one request to
 	// commit; zero means DefaultSubmitTimeout.
 	SubmitTimeout time.Duration
+	// Observe, if set, sees each command the replica applies and each
+	// snapshot it installs (the one restored at start-up included, as a
+	// SnapshotValid message with no bytes), in the order the replica
+	// goes through them. It is for test checkers (labtest.Agreement). It
+	// runs on the replica's goroutine with the RSM's lock held: it must
+	// not block or call the RSM.
+	Observe func(ApplyMsg)
 }
 
 func (c *Config) validate() error {
@@ -81,6 +88,7 @@ type RSM struct {
 	persister    *persister.Persister
 	maxraftstate int
 	sm           StateMachine
+	observe      func(ApplyMsg) // may be nil
 	timeout      time.Duration
 	lg           *lablog.Logger
 	done         chan struct{} // closed by Kill
@@ -132,6 +140,7 @@ func Make[M any](cfg Config, applyCh <-chan M, convert func(M) ApplyMsg) (*RSM, 
 		persister:    cfg.Persister,
 		maxraftstate: cfg.MaxRaftState,
 		sm:           cfg.Machine,
+		observe:      cfg.Observe,
 		timeout:      cfg.SubmitTimeout,
 		lg:           lablog.For(cfg.Me),
 		done:         make(chan struct{}),
@@ -147,6 +156,9 @@ func Make[M any](cfg Config, applyCh <-chan M, convert func(M) ApplyMsg) (*RSM, 
 	if snap := cfg.Persister.ReadSnapshot(); len(snap) > 0 {
 		if err := r.restore(snap); err != nil {
 			return nil, fmt.Errorf("rsm: server %d cannot restore its saved snapshot: %w", cfg.Me, err)
+		}
+		if r.observe != nil {
+			r.observe(ApplyMsg{SnapshotValid: true, SnapshotIndex: r.lastApplied})
 		}
 	}
 	r.wg.Add(1)

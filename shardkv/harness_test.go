@@ -10,6 +10,7 @@ import (
 	"distlab/labtest"
 	"distlab/persister"
 	"distlab/porcupine/models"
+	"distlab/rsm"
 	"distlab/shardkv/shardctrler"
 )
 
@@ -26,6 +27,8 @@ type world struct {
 	gids         []int
 	maxraftstate int
 	admin        *shardctrler.Clerk
+	ctrlAgree    *labtest.Agreement[string]   // the controller's log
+	agree        []*labtest.Agreement[string] // each group's log
 	clerks       []*Clerk
 
 	// onMove, if set before the groups start, sees every replica's
@@ -48,15 +51,17 @@ func newWorld(t *testing.T, ngroups, n int, unreliable bool, maxraftstate int) *
 func newWorldWith(t *testing.T, ngroups, n int, unreliable bool, maxraftstate int,
 	onMove func(gid int, kind string, tag, shard int, payload any)) *world {
 	w := labtest.WorldOf(t)
-	d := &world{t: t, w: w, h: w.History(), maxraftstate: maxraftstate, server: map[[2]int]int{}, onMove: onMove}
+	d := &world{t: t, w: w, h: w.History(), maxraftstate: maxraftstate, server: map[[2]int]int{}, onMove: onMove,
+		ctrlAgree: labtest.NewAgreement[string](nil)}
 	d.h.SetModel("kv", models.KvModel)
 	d.ctrl = labtest.NewCluster(t, 3, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*shardctrler.ShardCtrler, []any) {
-		sc := shardctrler.StartServer(ends, me, p)
+		sc := shardctrler.StartServerObserved(ends, me, p, rsm.CheckWith(d.ctrlAgree, me))
 		return sc, []any{sc, sc.Raft()}
 	}, labtest.Name("ctrl"))
 	for gi := range ngroups {
 		gid := firstGID + gi
 		d.gids = append(d.gids, gid)
+		d.agree = append(d.agree, labtest.NewAgreement[string](nil))
 		d.groups = append(d.groups, labtest.NewCluster(t, n, d.startFunc(gid), labtest.Name(fmt.Sprintf("g%d", gid))))
 	}
 	d.admin = shardctrler.MakeClerk(d.ctrl.MakeClient().Ends())
@@ -71,6 +76,7 @@ func newWorldWith(t *testing.T, ngroups, n int, unreliable bool, maxraftstate in
 }
 
 func (d *world) startFunc(gid int) labtest.StartFunc[*ShardKV] {
+	agree := d.agree[gid-firstGID]
 	return func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*ShardKV, []any) {
 		ctrlers := make([]*labrpc.ClientEnd, d.ctrl.N())
 		for j := range ctrlers {
@@ -78,7 +84,8 @@ func (d *world) startFunc(gid int) labtest.StartFunc[*ShardKV] {
 		}
 		makeEnd := func(name string) *labrpc.ClientEnd { return labtest.MakeEndFrom(ends[me], name) }
 		kv := startServer(ends, me, p, d.maxraftstate, gid, ctrlers, makeEnd,
-			options{onServe: func(num, shard int) { d.served(gid, num, shard) },
+			options{observe: rsm.CheckWith(agree, me),
+				onServe: func(num, shard int) { d.served(gid, num, shard) },
 				onMove: func(kind string, tag, shard int, payload any) {
 					if d.onMove != nil {
 						d.onMove(gid, kind, tag, shard, payload)
@@ -168,11 +175,23 @@ func (rc *recClerk) check(key, value string) {
 	}
 }
 
-// finish runs the checks every test ends with: no shard served by two
-// groups under one config, the persisted sizes within maxraftstate, and the
+// finish runs the checks every test ends with: every group's replicas and
+// the controller's agreed on their logs, no shard served by two groups
+// under one config, the persisted sizes within maxraftstate, and the
 // history linearizable.
 func (d *world) finish() {
 	d.t.Helper()
+	for _, v := range d.ctrlAgree.Violations() {
+		d.t.Errorf("controller log: %s", v)
+	}
+	for gi, a := range d.agree {
+		for _, v := range a.Violations() {
+			d.t.Errorf("group %d log: %s", d.gids[gi], v)
+		}
+	}
+	if n, _ := d.ctrlAgree.Applied(1); n == 0 {
+		d.t.Errorf("no controller replica reported applying index 1: the agreement check saw nothing")
+	}
 	d.mu.Lock()
 	dual := d.dual
 	d.mu.Unlock()

@@ -43,6 +43,7 @@ type ShardKV struct {
 type options struct {
 	onServe func(num, shard int)                           // see machine.onServe
 	onMove  func(kind string, tag, shard int, payload any) // see machine.onMove
+	observe func(rsm.ApplyMsg)                             // see rsm.Config.Observe
 }
 
 // StartServer starts replica me of group gid, whose Raft peers are reached
@@ -96,6 +97,7 @@ func startServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister,
 		MaxRaftState: maxraftstate,
 		Machine:      kv.m,
 		Rand:         servers[me].Rand(),
+		Observe:      opt.observe,
 	}, applyCh, rsm.FromRaft)
 	if err != nil {
 		kv.rf.Kill()

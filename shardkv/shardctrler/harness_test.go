@@ -9,25 +9,26 @@ import (
 	"distlab/labtest"
 	"distlab/persister"
 	"distlab/porcupine"
+	"distlab/rsm"
 )
 
-// startServer is the labtest StartFunc of a controller replica.
-func startServer(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*ShardCtrler, []any) {
-	sc := StartServer(ends, me, p)
-	return sc, []any{sc, sc.rf}
-}
-
 // cluster is a controller group on labtest's network whose clerks record
-// their operations in the test's history (adminModel).
+// their operations in the test's history (adminModel), and whose replicas
+// report what they apply to a log-agreement checker.
 type cluster struct {
 	*labtest.Cluster[*ShardCtrler]
-	t *testing.T
-	h *labtest.History
+	t     *testing.T
+	h     *labtest.History
+	agree *labtest.Agreement[string]
 }
 
 func newCluster(t *testing.T, n int, unreliable bool) *cluster {
 	w := labtest.WorldOf(t)
-	c := &cluster{Cluster: labtest.NewCluster(t, n, startServer), t: t, h: w.History()}
+	c := &cluster{t: t, h: w.History(), agree: labtest.NewAgreement[string](nil)}
+	c.Cluster = labtest.NewCluster(t, n, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*ShardCtrler, []any) {
+		sc := StartServerObserved(ends, me, p, rsm.CheckWith(c.agree, me))
+		return sc, []any{sc, sc.rf}
+	})
 	c.Reliable(!unreliable)
 	c.h.SetModel("shardctrler", adminModel)
 	return c
@@ -140,8 +141,16 @@ func (rc *recClerk) Query(num int) Config {
 	return c
 }
 
+// checkLinearizable checks the history, and that the replicas agreed on
+// their log all along.
 func (c *cluster) checkLinearizable() {
 	c.t.Helper()
+	for _, v := range c.agree.Violations() {
+		c.t.Errorf("controller log: %s", v)
+	}
+	if n, _ := c.agree.Applied(1); n == 0 {
+		c.t.Errorf("no controller replica reported applying index 1: the agreement check saw nothing")
+	}
 	c.h.Check(adminModel, 0)
 	if c.t.Failed() {
 		c.t.FailNow()

@@ -28,6 +28,14 @@ type ShardCtrler struct {
 // StartServer panics with a message naming the bad argument if me is not an
 // index of servers or persister is nil.
 func StartServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister) *ShardCtrler {
+	return StartServerObserved(servers, me, persister, nil)
+}
+
+// StartServerObserved is StartServer with observe (if not nil) seeing each
+// command the replica applies and each snapshot it installs, as
+// rsm.Config.Observe describes: tests check the controller's log agreement
+// with it (rsm.CheckWith).
+func StartServerObserved(servers []*labrpc.ClientEnd, me int, persister *raft.Persister, observe func(rsm.ApplyMsg)) *ShardCtrler {
 	if me < 0 || me >= len(servers) {
 		panic(fmt.Sprintf("shardctrler.StartServer: me = %d is not an index of servers (len %d)", me, len(servers)))
 	}
@@ -44,6 +52,7 @@ func StartServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister)
 		MaxRaftState: -1,
 		Machine:      newMachine(),
 		Rand:         servers[me].Rand(),
+		Observe:      observe,
 	}, applyCh, rsm.FromRaft)
 	if err != nil {
 		sc.rf.Kill()
