@@ -143,9 +143,9 @@ func benchmarkReconfiguration(b *testing.B, reconfigure bool) {
 							gids = append(gids, gid)
 						}
 						slices.Sort(gids)
-						d.admin.Move(d.w.Intn(10), gids[d.w.Intn(len(gids))])
+						d.admin.Move(d.rng.IntN(10), gids[d.rng.IntN(len(gids))])
 					case out < 0:
-						out = d.w.Intn(3)
+						out = d.rng.IntN(3)
 						d.leave(out)
 					default:
 						d.join(out)

@@ -2,6 +2,7 @@ package shardkv
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -26,6 +27,7 @@ type world struct {
 	groups       []*labtest.Cluster[*ShardKV]
 	gids         []int
 	maxraftstate int
+	rng          *rand.Rand // the test goroutine's choices, from the seed
 	admin        *shardctrler.Clerk
 	ctrlAgree    *labtest.Agreement[string]   // the controller's log
 	agree        []*labtest.Agreement[string] // each group's log
@@ -52,7 +54,7 @@ func newWorldWith(t *testing.T, ngroups, n int, unreliable bool, maxraftstate in
 	onMove func(gid int, kind string, tag, shard int, payload any)) *world {
 	w := labtest.WorldOf(t)
 	d := &world{t: t, w: w, h: w.History(), maxraftstate: maxraftstate, server: map[[2]int]int{}, onMove: onMove,
-		ctrlAgree: labtest.NewAgreement[string](nil)}
+		ctrlAgree: labtest.NewAgreement[string](nil), rng: w.Rand()}
 	d.h.SetModel("kv", models.KvModel)
 	d.ctrl = labtest.NewCluster(t, 3, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*shardctrler.ShardCtrler, []any) {
 		sc := shardctrler.StartServerObserved(ends, me, p, rsm.CheckWith(d.ctrlAgree, me))
@@ -106,7 +108,14 @@ func (d *world) served(gid, num, shard int) {
 	d.server[k] = gid
 }
 
-func (d *world) names(gi int) []string { return d.groups[gi].ServerNames() }
+func (d *world) names(gi int) []string {
+	g := d.groups[gi]
+	names := make([]string, g.N())
+	for i := range names {
+		names[i] = g.ServerName(i)
+	}
+	return names
+}
 
 func (d *world) join(gis ...int) {
 	m := map[int][]string{}

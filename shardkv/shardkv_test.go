@@ -18,7 +18,7 @@ func putKeys(d *world, ck *recClerk, n int) ([]string, []string) {
 	keys, vals := make([]string, n), make([]string, n)
 	for i := range n {
 		keys[i] = strconv.Itoa(i)
-		vals[i] = fmt.Sprintf("v%d-%d", i, d.w.Intn(1000000))
+		vals[i] = fmt.Sprintf("v%d-%d", i, d.rng.IntN(1000000))
 		ck.Put(keys[i], vals[i])
 	}
 	return keys, vals
@@ -269,17 +269,17 @@ func TestClientsDuringRandomReconfigurationWithServerRestarts(t *testing.T) {
 		d.join(0)
 		a := startAppenders(d, 10, true)
 		for range 6 {
-			gi := d.w.Intn(len(d.groups))
-			if d.w.Intn(2) == 0 {
+			gi := d.rng.IntN(len(d.groups))
+			if d.rng.IntN(2) == 0 {
 				d.join(gi)
 			} else {
 				d.leave(gi)
 			}
 			// Restart one server of a random group now and then.
-			g := d.groups[d.w.Intn(len(d.groups))]
-			i := d.w.Intn(g.N())
+			g := d.groups[d.rng.IntN(len(d.groups))]
+			i := d.rng.IntN(g.N())
 			g.Crash(i)
-			time.Sleep(time.Duration(200+d.w.Intn(600)) * time.Millisecond)
+			time.Sleep(time.Duration(200+d.rng.IntN(600)) * time.Millisecond)
 			g.Restart(i)
 		}
 		d.join(0, 1, 2)
@@ -306,13 +306,13 @@ func TestUnreliableNetworkWithReorderingAndRandomReconfiguration(t *testing.T) {
 		d.join(0)
 		a := startAppenders(d, 10, true)
 		for range 8 {
-			gi := d.w.Intn(len(d.groups))
-			if d.w.Intn(2) == 0 {
+			gi := d.rng.IntN(len(d.groups))
+			if d.rng.IntN(2) == 0 {
 				d.join(gi)
 			} else {
 				d.leave(gi)
 			}
-			time.Sleep(time.Duration(200+d.w.Intn(500)) * time.Millisecond)
+			time.Sleep(time.Duration(200+d.rng.IntN(500)) * time.Millisecond)
 		}
 		d.join(0, 1, 2)
 		d.w.LongReordering(false)

@@ -29,7 +29,7 @@ func newCluster(t *testing.T, n int, unreliable bool) *cluster {
 		sc := StartServerObserved(ends, me, p, rsm.CheckWith(c.agree, me))
 		return sc, []any{sc, sc.rf}
 	})
-	c.Reliable(!unreliable)
+	w.Reliable(!unreliable)
 	c.h.SetModel("shardctrler", adminModel)
 	return c
 }
