@@ -13,6 +13,7 @@ import (
 	"distlab/porcupine/models"
 	"distlab/rsm"
 	"distlab/shardkv/shardctrler"
+	"distlab/shardkv/shardkvtest"
 )
 
 // world is a shardkv deployment on labtest's network: a controller cluster
@@ -37,9 +38,9 @@ type world struct {
 	// handoffs and installs (benchmarks).
 	onMove func(gid int, kind string, tag, shard int, payload any)
 
-	mu     sync.Mutex
-	server map[[2]int]int // (config num, shard) -> the gid that served it
-	dual   []string       // violations of one-owner-per-config
+	owners *shardkvtest.Owners // one group per shard per config
+
+	mu sync.Mutex // guards clerks
 }
 
 const firstGID = 100
@@ -53,7 +54,7 @@ func newWorld(t *testing.T, ngroups, n int, unreliable bool, maxraftstate int) *
 func newWorldWith(t *testing.T, ngroups, n int, unreliable bool, maxraftstate int,
 	onMove func(gid int, kind string, tag, shard int, payload any)) *world {
 	w := labtest.WorldOf(t)
-	d := &world{t: t, w: w, h: w.History(), maxraftstate: maxraftstate, server: map[[2]int]int{}, onMove: onMove,
+	d := &world{t: t, w: w, h: w.History(), maxraftstate: maxraftstate, owners: shardkvtest.NewOwners(), onMove: onMove,
 		ctrlAgree: labtest.NewAgreement[string](nil), rng: w.Rand()}
 	d.h.SetModel("kv", models.KvModel)
 	d.ctrl = labtest.NewCluster(t, 3, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*shardctrler.ShardCtrler, []any) {
@@ -86,8 +87,8 @@ func (d *world) startFunc(gid int) labtest.StartFunc[*ShardKV] {
 		}
 		makeEnd := func(name string) *labrpc.ClientEnd { return labtest.MakeEndFrom(ends[me], name) }
 		kv := startServer(ends, me, p, d.maxraftstate, gid, ctrlers, makeEnd,
-			options{observe: rsm.CheckWith(agree, me),
-				onServe: func(num, shard int) { d.served(gid, num, shard) },
+			options{Hooks: Hooks{Observe: rsm.CheckWith(agree, me),
+				Serve: d.owners.Hook(gid)},
 				onMove: func(kind string, tag, shard int, payload any) {
 					if d.onMove != nil {
 						d.onMove(gid, kind, tag, shard, payload)
@@ -95,17 +96,6 @@ func (d *world) startFunc(gid int) labtest.StartFunc[*ShardKV] {
 				}})
 		return kv, []any{kv, kv.rf}
 	}
-}
-
-// served records that gid applied an operation on shard under config num.
-func (d *world) served(gid, num, shard int) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	k := [2]int{num, shard}
-	if g, ok := d.server[k]; ok && g != gid {
-		d.dual = append(d.dual, fmt.Sprintf("shard %d served by groups %d and %d under config %d", shard, g, gid, num))
-	}
-	d.server[k] = gid
 }
 
 func (d *world) names(gi int) []string {
@@ -201,10 +191,7 @@ func (d *world) finish() {
 	if n, _ := d.ctrlAgree.Applied(1); n == 0 {
 		d.t.Errorf("no controller replica reported applying index 1: the agreement check saw nothing")
 	}
-	d.mu.Lock()
-	dual := d.dual
-	d.mu.Unlock()
-	for _, v := range dual {
+	for _, v := range d.owners.Violations() {
 		d.t.Errorf("%s", v)
 	}
 	d.checkLogs()

@@ -39,11 +39,23 @@ type ShardKV struct {
 	ends   map[string]*labrpc.ClientEnd
 }
 
-// options are what tests may set beyond the classic StartServer arguments.
+// Hooks observe a server, for test checkers and tools (distlab chaos
+// shardkv); nil fields are ignored. They run on the server's apply
+// goroutine with its state locked: they must not block or call the server.
+type Hooks struct {
+	// Observe sees each command the replica applies and each snapshot it
+	// installs (see rsm.Config.Observe; rsm.CheckWith makes one).
+	Observe func(rsm.ApplyMsg)
+	// Serve is called for each client operation the replica applies, with
+	// the config number it was served under and its shard: a checker can
+	// tell that no shard is served by two groups under one config.
+	Serve func(num, shard int)
+}
+
+// options are what the package's tests set beyond Hooks.
 type options struct {
-	onServe func(num, shard int)                           // see machine.onServe
-	onMove  func(kind string, tag, shard int, payload any) // see machine.onMove
-	observe func(rsm.ApplyMsg)                             // see rsm.Config.Observe
+	Hooks
+	onMove func(kind string, tag, shard int, payload any) // see machine.onMove
 }
 
 // StartServer starts replica me of group gid, whose Raft peers are reached
@@ -60,6 +72,11 @@ type options struct {
 // is not positive or maxraftstate is below -1.
 func StartServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister, maxraftstate int, gid int, ctrlers []*labrpc.ClientEnd, make_end func(string) *labrpc.ClientEnd) *ShardKV {
 	return startServer(servers, me, persister, maxraftstate, gid, ctrlers, make_end, options{})
+}
+
+// StartServerWithHooks is StartServer with hooks observing the server.
+func StartServerWithHooks(servers []*labrpc.ClientEnd, me int, persister *raft.Persister, maxraftstate int, gid int, ctrlers []*labrpc.ClientEnd, make_end func(string) *labrpc.ClientEnd, hooks Hooks) *ShardKV {
+	return startServer(servers, me, persister, maxraftstate, gid, ctrlers, make_end, options{Hooks: hooks})
 }
 
 func startServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister, maxraftstate int, gid int, ctrlers []*labrpc.ClientEnd, makeEnd func(string) *labrpc.ClientEnd, opt options) *ShardKV {
@@ -80,7 +97,7 @@ func startServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister,
 	kv := &ShardKV{me: me, gid: gid, m: newMachine(gid), ctrler: shardctrler.MakeClerk(ctrlers),
 		makeEnd: makeEnd, done: make(chan struct{}), configs: map[int]shardctrler.Config{},
 		ends: map[string]*labrpc.ClientEnd{}}
-	kv.m.onServe, kv.m.onMove = opt.onServe, opt.onMove
+	kv.m.onServe, kv.m.onMove = opt.Serve, opt.onMove
 	kv.kick = make(chan struct{}, 1)
 	kv.m.kick = func() {
 		select {
@@ -97,7 +114,7 @@ func startServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister,
 		MaxRaftState: maxraftstate,
 		Machine:      kv.m,
 		Rand:         servers[me].Rand(),
-		Observe:      opt.observe,
+		Observe:      opt.Observe,
 	}, applyCh, rsm.FromRaft)
 	if err != nil {
 		kv.rf.Kill()

@@ -8,6 +8,7 @@ import (
 	_ "distlab/kvraft/kvchaos"
 	_ "distlab/kvsrv/kvsrvchaos"
 	_ "distlab/raft/rafttest"
+	_ "distlab/shardkv/shardchaos"
 )
 
 func init() {
