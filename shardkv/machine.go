@@ -94,13 +94,13 @@ type opResult struct {
 }
 
 func init() {
-	labgob.RegisterName("kv.O", opCmd{})
-	labgob.RegisterName("kv.C", configCmd{})
-	labgob.RegisterName("kv.I", insertCmd{})
-	labgob.RegisterName("kv.D", deleteCmd{})
-	labgob.RegisterName("kv.N", notifiedCmd{})
-	labgob.RegisterName("kv.T", termStartCmd{})
-	labgob.RegisterName("kv.R", opResult{})
+	labgob.RegisterName("skv.O", opCmd{})
+	labgob.RegisterName("skv.C", configCmd{})
+	labgob.RegisterName("skv.I", insertCmd{})
+	labgob.RegisterName("skv.D", deleteCmd{})
+	labgob.RegisterName("skv.N", notifiedCmd{})
+	labgob.RegisterName("skv.T", termStartCmd{})
+	labgob.RegisterName("skv.R", opResult{})
 }
 
 // machine is a group's replicated state. rsm calls Apply, Snapshot and
