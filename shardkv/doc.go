@@ -72,9 +72,13 @@
 //
 //	common.go   Err values (ErrWrongGroup, ...), RPC arguments, key2shard
 //	machine.go  the replicated state: shard statuses, apply rules, snapshots
-//	server.go   ShardKV: StartServer, Kill, the RPC handlers
+//	server.go   ShardKV: StartServer (and StartServerWithHooks), Kill, the RPC handlers
 //	migrate.go  the leader's loops: follow configs, pull shards, delete copies
 //	client.go   Clerk: Get, Put, Append, Close
+//
+// Beside it: shardkvtest holds the one-group-per-shard-per-config check
+// that the tests and the chaos hooks share; shardchaos is "distlab chaos
+// shardkv"; testdata holds hand-written failure schedules.
 //
 // Virtual time: servers and clerks block only on channels and timers and
 // never while holding a mutex, and Kill ends every goroutine a server
