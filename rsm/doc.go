@@ -27,6 +27,11 @@
 // latest snapshot at start-up and whenever the log delivers one
 // (ApplyMsg.SnapshotValid). maxraftstate -1 means never snapshot.
 //
+// Checking. Config.Observe sees every command a replica applies and every
+// snapshot it installs, in order; CheckWith turns that into reports to a
+// log checker such as labtest.Agreement, so a service's tests can check
+// that its replicas agree on their log (FromRaft converts raft's messages).
+//
 // Virtual time. The RSM blocks only on channels and timers and never while
 // holding its mutex; Kill stops every goroutine it started before returning,
 // so it can run inside a testing/synctest bubble.
