@@ -17,16 +17,17 @@ import (
 // called by labrpc concurrently; Kill may be called at any time, from any
 // goroutine.
 type ShardKV struct {
-	me      int
-	gid     int
-	rf      *raft.Raft
-	rsm     *rsm.RSM
-	m       *machine
-	ctrler  *shardctrler.Clerk
-	makeEnd func(string) *labrpc.ClientEnd
-	done    chan struct{} // closed by Kill
-	kick    chan struct{} // one slot: wakes the migration loop early
-	wg      sync.WaitGroup
+	me       int
+	gid      int
+	rf       *raft.Raft
+	rsm      *rsm.RSM
+	m        *machine
+	ctrler   *shardctrler.Clerk
+	makeEnd  func(string) *labrpc.ClientEnd
+	done     chan struct{} // closed by Kill
+	killOnce sync.Once
+	kick     chan struct{} // one slot: wakes the migration loop early
+	wg       sync.WaitGroup
 
 	// configs caches configurations read from the controller (they never
 	// change). Used by the poll loop only.
@@ -129,16 +130,13 @@ func startServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister,
 
 // Kill stops the server: its loops, its Raft peer and rsm replica, and every
 // goroutine they started, before it returns. Handlers still waiting return
-// ErrShutdown.
+// ErrShutdown. Calling Kill more than once, even concurrently, is harmless.
 func (kv *ShardKV) Kill() {
-	select {
-	case <-kv.done:
-		return
-	default:
-	}
-	close(kv.done)
-	kv.ctrler.Close()
-	kv.rsm.Kill()
+	kv.killOnce.Do(func() {
+		close(kv.done)
+		kv.ctrler.Close()
+		kv.rsm.Kill()
+	})
 	kv.wg.Wait()
 }
 
