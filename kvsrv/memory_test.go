@@ -11,9 +11,18 @@ import (
 // The memory tests measure the live heap after garbage collection with the
 // network still alive, as the classic suite does. The history records big
 // values in their short form (runs), so that the test's own record of what
-// happened holds no copy either.
+// happened holds no copy either. They run with the run report's message
+// recorder off (runMemory): its ring is the harness's memory, not the
+// server's, and it would grow with every RPC the test makes.
 
 const bigMiB = 10
+
+// runMemory runs a memory test's body in the harness with no message
+// recording (DISTLAB_TRACE=0).
+func runMemory(t *testing.T, body func(t *testing.T)) {
+	t.Setenv(labtest.EnvTrace, "0")
+	labtest.Run(t, body)
+}
 
 func big(c byte) string { return strings.Repeat(string(c), bigMiB<<20) }
 
@@ -25,7 +34,7 @@ func memServer(t *testing.T) *server {
 }
 
 func TestOverwrittenBigValueLeavesNoCopy(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
+	runMemory(t, func(t *testing.T) {
 		s := memServer(t)
 		ck0, ck1 := s.clerk(), s.clerk()
 		ck0.Put("k", "")
@@ -47,7 +56,7 @@ func TestOverwrittenBigValueLeavesNoCopy(t *testing.T) {
 }
 
 func TestGetRepliesAreNotKept(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
+	runMemory(t, func(t *testing.T) {
 		s := memServer(t)
 		ck0, ck1, ck2 := s.clerk(), s.clerk(), s.clerk()
 		ck0.Put("k", big('a'))
@@ -71,7 +80,7 @@ func TestGetRepliesAreNotKept(t *testing.T) {
 // Append's reply is the old value, which the server must remember until the
 // client's next request (a retry must get it); then it must let it go.
 func TestAppendReplyIsFreedAtTheClientsNextRequest(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
+	runMemory(t, func(t *testing.T) {
 		s := memServer(t)
 		ck0, ck1 := s.clerk(), s.clerk()
 		ck0.Put("x", "")
@@ -104,7 +113,7 @@ func TestAppendReplyIsFreedAtTheClientsNextRequest(t *testing.T) {
 // Many appends to one key keep one value (and at most one remembered old
 // value), not one copy per append.
 func TestManyAppendsKeepOneValue(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
+	runMemory(t, func(t *testing.T) {
 		s := memServer(t)
 		const n, size = 200, 10 << 10
 		// Every append is the same chunk, shown in the history as one "a"
@@ -140,7 +149,7 @@ func TestManyAppendsKeepOneValue(t *testing.T) {
 // 200,000 operations would itself cost more than the limit), and every
 // other client's result is checked by reading its key back.
 func TestManyClientsCostAFewDozenBytesEach(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
+	runMemory(t, func(t *testing.T) {
 		const n, sample = manyClients, 100
 		s := newServer(t, true)
 		cks := make([]*Clerk, n)
