@@ -171,11 +171,11 @@ func (c *cluster) doneAll(seq int) {
 // encoding, so the checker holds no large value (forgetting must free
 // memory).
 type agreement struct {
-	mu       sync.Mutex
-	props    map[int]map[string]bool // seq -> digests of the values passed to Start
-	chosen   map[int]string          // seq -> digest of the decided value
-	seen     map[*Paxos]int          // per peer incarnation: instances below are recorded
-	found    []string
+	mu     sync.Mutex
+	props  map[int]map[string]bool // seq -> digests of the values passed to Start
+	chosen map[int]string          // seq -> digest of the decided value
+	seen   map[*Paxos]int          // per peer incarnation: instances below are recorded
+	found  []string
 }
 
 func newAgreement() *agreement {

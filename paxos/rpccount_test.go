@@ -1,0 +1,47 @@
+package paxos
+
+import (
+	"testing"
+)
+
+// TestSequentialInstancesCostFewMessages: with one proposer at a time and
+// no contention, an instance costs one round of prepare, accept and learn:
+// the classic budget is 45 RPCs for 5 instances at 3 peers.
+func TestSequentialInstancesCostFewMessages(t *testing.T) {
+	run(t, func(t *testing.T) {
+		const n, ninst = 3, 5
+		c := newCluster(t, n)
+		c.start(0, 0, "x")
+		c.waitAll(0)
+		since := c.World().Counters()
+		for seq := 1; seq <= ninst; seq++ {
+			c.start(0, seq, "x")
+			c.waitAll(seq)
+		}
+		got := c.World().CheckRPCs(since, ninst*15, "5 sequential instances at 3 peers")
+		t.Logf("%d RPCs for %d instances", got, ninst)
+	})
+}
+
+// TestConcurrentProposersCostBoundedMessages: every peer proposes a
+// different value for each of 5 instances at once; dueling proposers back
+// off, and the classic budget of 225 RPCs holds.
+func TestConcurrentProposersCostBoundedMessages(t *testing.T) {
+	run(t, func(t *testing.T) {
+		const n, ninst = 3, 5
+		c := newCluster(t, n)
+		c.start(0, 0, "x")
+		c.waitAll(0)
+		since := c.World().Counters()
+		for seq := 1; seq <= ninst; seq++ {
+			for i := range n {
+				c.start(i, seq, seq*10+i)
+			}
+		}
+		for seq := 1; seq <= ninst; seq++ {
+			c.waitAll(seq)
+		}
+		got := c.World().CheckRPCs(since, ninst*45, "5 instances proposed by 3 peers at once")
+		t.Logf("%d RPCs for %d instances", got, ninst)
+	})
+}
