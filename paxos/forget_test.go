@@ -1,6 +1,8 @@
-package paxos
+package paxos_test
 
 import (
+	"distlab/paxos"
+	"distlab/paxos/paxostest"
 	"encoding/binary"
 	"runtime"
 	"testing"
@@ -12,59 +14,59 @@ import (
 func TestMinAdvancesOnlyWhenEveryPeerIsDone(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 6
-		c := newCluster(t, n)
+		c := paxostest.New(t, n)
 		for i := range n {
-			require.Equal(t, 0, c.peer(i).Min(), "initial Min of peer %d", i)
+			require.Equal(t, 0, c.Peer(i).Min(), "initial Min of peer %d", i)
 		}
-		c.start(0, 0, "00")
-		c.start(1, 1, "11")
-		c.start(2, 2, "22")
-		c.start(0, 6, "66")
-		c.start(1, 7, "77")
-		c.waitAll(0)
+		c.Start(0, 0, "00")
+		c.Start(1, 1, "11")
+		c.Start(2, 2, "22")
+		c.Start(0, 6, "66")
+		c.Start(1, 7, "77")
+		c.WaitAll(0)
 		for i := range n {
-			require.Equal(t, 0, c.peer(i).Min(), "peer %d: Min moved before any Done", i)
+			require.Equal(t, 0, c.Peer(i).Min(), "peer %d: Min moved before any Done", i)
 		}
-		c.waitAll(1)
+		c.WaitAll(1)
 		for i := range n {
-			require.Equal(t, 0, c.peer(i).Min(), "peer %d: Min moved before any Done", i)
+			require.Equal(t, 0, c.Peer(i).Min(), "peer %d: Min moved before any Done", i)
 		}
 
 		// Done from all but one peer: nothing is forgotten.
 		for i := range n - 1 {
-			c.peer(i).Done(0)
+			c.Peer(i).Done(0)
 		}
 		for i := 1; i < n-1; i++ {
-			c.peer(i).Done(1)
+			c.Peer(i).Done(1)
 		}
 		for i := range n {
-			c.start(i, 8+i, "xx")
+			c.Start(i, 8+i, "xx")
 		}
 		for i := range n {
-			c.waitAll(8 + i)
+			c.WaitAll(8 + i)
 		}
 		for i := range n {
-			require.Equal(t, 0, c.peer(i).Min(), "peer %d: Min moved though peer %d never said Done", i, n-1)
+			require.Equal(t, 0, c.Peer(i).Min(), "peer %d: Min moved though peer %d never said Done", i, n-1)
 		}
-		c.peer(n - 1).Done(1) // now every peer is done with 0
-		c.peer(0).Done(1)
+		c.Peer(n - 1).Done(1) // now every peer is done with 0
+		c.Peer(0).Done(1)
 
 		// Min spreads with the next messages.
 		for i := range n {
-			c.start(i, 15+i, "yy")
+			c.Start(i, 15+i, "yy")
 		}
 		for i := range n {
-			c.waitAll(15 + i)
+			c.WaitAll(15 + i)
 		}
 		for i := range n {
-			require.Equal(t, 2, c.peer(i).Min(), "peer %d", i)
-			f, v := c.peer(i).Status(0)
-			require.Equal(t, Forgotten, f, "peer %d: instance 0 below Min", i)
+			require.Equal(t, 2, c.Peer(i).Min(), "peer %d", i)
+			f, v := c.Peer(i).Status(0)
+			require.Equal(t, paxos.Forgotten, f, "peer %d: instance 0 below Min", i)
 			require.Nil(t, v)
-			f, _ = c.peer(i).Status(1)
-			require.Equal(t, Forgotten, f, "peer %d: instance 1 below Min", i)
-			f, _ = c.peer(i).Status(2)
-			require.Equal(t, Decided, f, "peer %d: instance 2 is not below Min", i)
+			f, _ = c.Peer(i).Status(1)
+			require.Equal(t, paxos.Forgotten, f, "peer %d: instance 1 below Min", i)
+			f, _ = c.Peer(i).Status(2)
+			require.Equal(t, paxos.Decided, f, "peer %d: instance 2 is not below Min", i)
 		}
 	})
 }
@@ -72,35 +74,43 @@ func TestMinAdvancesOnlyWhenEveryPeerIsDone(t *testing.T) {
 func TestManyForgottenInstancesLeaveNothingBehind(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n, ninst = 3, 20
-		c := newCluster(t, n)
+		c := paxostest.New(t, n)
 		c.Reliable(false)
 		for seq := range ninst {
-			c.start(seq%n, seq, "z")
+			c.Start(seq%n, seq, "z")
 		}
 		for seq := range ninst {
-			c.waitAll(seq)
+			c.WaitAll(seq)
 		}
-		c.doneAll(ninst - 1)
+		saved := make([]int, n)
+		for i := range n {
+			saved[i] = c.Persister(i).RaftStateSize()
+		}
+		c.DoneAll(ninst - 1)
 		// Min spreads with the next messages; keep the proposers busy.
 		for seq := ninst; seq < 2*ninst; seq++ {
-			c.start(seq%n, seq, "w")
-			c.waitAll(seq)
+			c.Start(seq%n, seq, "w")
+			c.WaitAll(seq)
 			lowest := ninst
 			for i := range n {
-				lowest = min(lowest, c.peer(i).Min())
+				lowest = min(lowest, c.Peer(i).Min())
 			}
 			if lowest == ninst {
 				break
 			}
 		}
 		for i := range n {
-			px := c.peer(i)
+			px := c.Peer(i)
 			require.Equal(t, ninst, px.Min(), "peer %d", i)
-			px.mu.Lock()
-			for s := range px.insts {
-				require.GreaterOrEqual(t, s, ninst, "peer %d still holds forgotten instance %d", i, s)
+			for s := range ninst {
+				f, v := px.Status(s)
+				require.Equal(t, paxos.Forgotten, f, "peer %d instance %d", i, s)
+				require.Nil(t, v, "peer %d instance %d", i, s)
 			}
-			px.mu.Unlock()
+			// What is left on stable storage is the few instances
+			// decided since.
+			require.Less(t, c.Persister(i).RaftStateSize(), saved[i]/2,
+				"peer %d still saves forgotten instances", i)
 		}
 	})
 }
@@ -108,32 +118,32 @@ func TestManyForgottenInstancesLeaveNothingBehind(t *testing.T) {
 func TestOldInstancesStartedAfterForgettingStayForgotten(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 3
-		c := newCluster(t, n)
+		c := paxostest.New(t, n)
 		for seq := range 10 {
-			c.start(0, seq, seq)
-			c.waitAll(seq)
+			c.Start(0, seq, seq)
+			c.WaitAll(seq)
 		}
-		c.doneAll(4)
-		c.start(1, 10, 10)
-		c.waitAll(10)
-		c.start(2, 11, 11)
-		c.waitAll(11)
+		c.DoneAll(4)
+		c.Start(1, 10, 10)
+		c.WaitAll(10)
+		c.Start(2, 11, 11)
+		c.WaitAll(11)
 		for i := range n {
-			require.Equal(t, 5, c.peer(i).Min(), "peer %d", i)
+			require.Equal(t, 5, c.Peer(i).Min(), "peer %d", i)
 		}
 		for i := range n {
-			c.start(i, 2, "late")
-			c.start(i, 4, "late")
+			c.Start(i, 2, "late")
+			c.Start(i, 4, "late")
 		}
 		time.Sleep(2 * time.Second)
 		for i := range n {
 			for seq := range 5 {
-				f, _ := c.peer(i).Status(seq)
-				require.Equal(t, Forgotten, f, "peer %d instance %d", i, seq)
+				f, _ := c.Peer(i).Status(seq)
+				require.Equal(t, paxos.Forgotten, f, "peer %d instance %d", i, seq)
 			}
 			for seq := 5; seq <= 11; seq++ {
-				f, v := c.peer(i).Status(seq)
-				require.Equal(t, Decided, f, "peer %d instance %d", i, seq)
+				f, v := c.Peer(i).Status(seq)
+				require.Equal(t, paxos.Decided, f, "peer %d instance %d", i, seq)
 				require.Equal(t, seq, v, "peer %d instance %d", i, seq)
 			}
 		}
@@ -143,29 +153,29 @@ func TestOldInstancesStartedAfterForgettingStayForgotten(t *testing.T) {
 func TestDoneAndMaxAreReportedPerPeer(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n = 3
-		c := newCluster(t, n)
+		c := paxostest.New(t, n)
 		for i := range n {
-			require.Equal(t, -1, c.peer(i).Max(), "peer %d before any Start", i)
+			require.Equal(t, -1, c.Peer(i).Max(), "peer %d before any Start", i)
 		}
-		c.start(0, 0, "x")
-		c.start(0, 1, "y")
-		c.start(1, 7, "z")
+		c.Start(0, 0, "x")
+		c.Start(0, 1, "y")
+		c.Start(1, 7, "z")
 		for _, s := range []int{0, 1, 7} {
-			c.waitAll(s)
+			c.WaitAll(s)
 		}
 		for i := range n {
-			require.Equal(t, 7, c.peer(i).Max(), "peer %d saw instance 7", i)
+			require.Equal(t, 7, c.Peer(i).Max(), "peer %d saw instance 7", i)
 		}
-		c.peer(0).Done(1)
-		c.peer(0).Done(0) // lower: ignored
-		c.peer(1).Done(1)
-		c.peer(2).Done(0)
-		c.start(2, 8, "w")
-		c.waitAll(8)
-		c.start(0, 9, "v")
-		c.waitAll(9)
+		c.Peer(0).Done(1)
+		c.Peer(0).Done(0) // lower: ignored
+		c.Peer(1).Done(1)
+		c.Peer(2).Done(0)
+		c.Start(2, 8, "w")
+		c.WaitAll(8)
+		c.Start(0, 9, "v")
+		c.WaitAll(9)
 		for i := range n {
-			require.Equal(t, 1, c.peer(i).Min(), "peer %d: the smallest Done is 0", i)
+			require.Equal(t, 1, c.Peer(i).Min(), "peer %d: the smallest Done is 0", i)
 		}
 	})
 }
@@ -176,27 +186,27 @@ func TestDoneAndMaxAreReportedPerPeer(t *testing.T) {
 func TestForgettingFreesMemory(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n, ninst, size = 3, 10, 1 << 20
-		c := newCluster(t, n)
+		c := paxostest.New(t, n)
 		rng := c.World().Rand()
 		for seq := range ninst {
 			v := make([]byte, size)
 			for j := 0; j < size; j += 8 {
 				binary.LittleEndian.PutUint64(v[j:], rng.Uint64())
 			}
-			c.start(seq%n, seq, v)
+			c.Start(seq%n, seq, v)
 		}
 		for seq := range ninst {
-			c.waitAll(seq)
+			c.WaitAll(seq)
 		}
 		before := heapAfterGC()
 
-		c.doneAll(ninst - 1)
+		c.DoneAll(ninst - 1)
 		for seq := ninst; ; seq++ {
-			c.start(seq%n, seq, "small")
-			c.waitAll(seq)
+			c.Start(seq%n, seq, "small")
+			c.WaitAll(seq)
 			done := true
 			for i := range n {
-				done = done && c.peer(i).Min() == ninst
+				done = done && c.Peer(i).Min() == ninst
 			}
 			if done {
 				break

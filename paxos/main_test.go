@@ -1,4 +1,4 @@
-package paxos
+package paxos_test
 
 import (
 	"testing"

@@ -1,6 +1,8 @@
-package paxos
+package paxos_test
 
 import (
+	"distlab/paxos"
+	"distlab/paxos/paxostest"
 	"fmt"
 	"testing"
 	"time"
@@ -13,30 +15,30 @@ import (
 // successor.
 func TestRestartedAcceptorKeepsItsPromisesAndAcceptedProposal(t *testing.T) {
 	run(t, func(t *testing.T) {
-		c := newCluster(t, 3)
+		c := paxostest.New(t, 3)
 		c.Disconnect(0) // no proposer of another peer interferes
 
-		var pr PrepareReply
-		c.peer(0).Prepare(&PrepareArgs{Seq: 3, N: 100, From: 1, Done: -1}, &pr)
+		var pr paxos.PrepareReply
+		c.Peer(0).Prepare(&paxos.PrepareArgs{Seq: 3, N: 100, From: 1, Done: -1}, &pr)
 		require.True(t, pr.OK)
-		var ar AcceptReply
-		c.peer(0).Accept(&AcceptArgs{Seq: 4, N: 50, V: "four", From: 1, Done: -1}, &ar)
+		var ar paxos.AcceptReply
+		c.Peer(0).Accept(&paxos.AcceptArgs{Seq: 4, N: 50, V: "four", From: 1, Done: -1}, &ar)
 		require.True(t, ar.OK)
 
 		c.Crash(0)
 		c.Restart(0)
-		px := c.peer(0)
+		px := c.Peer(0)
 
-		ar = AcceptReply{}
-		px.Accept(&AcceptArgs{Seq: 3, N: 99, V: "late", From: 2, Done: -1}, &ar)
+		ar = paxos.AcceptReply{}
+		px.Accept(&paxos.AcceptArgs{Seq: 3, N: 99, V: "late", From: 2, Done: -1}, &ar)
 		require.False(t, ar.OK, "a restarted acceptor accepted a proposal below its promise")
 		require.Equal(t, 100, ar.Np)
-		pr = PrepareReply{}
-		px.Prepare(&PrepareArgs{Seq: 3, N: 100, From: 2, Done: -1}, &pr)
+		pr = paxos.PrepareReply{}
+		px.Prepare(&paxos.PrepareArgs{Seq: 3, N: 100, From: 2, Done: -1}, &pr)
 		require.False(t, pr.OK, "a restarted acceptor promised a number it had promised already")
 
-		pr = PrepareReply{}
-		px.Prepare(&PrepareArgs{Seq: 4, N: 80, From: 2, Done: -1}, &pr)
+		pr = paxos.PrepareReply{}
+		px.Prepare(&paxos.PrepareArgs{Seq: 4, N: 80, From: 2, Done: -1}, &pr)
 		require.True(t, pr.OK)
 		require.Equal(t, 50, pr.Na, "a restarted acceptor forgot the proposal it accepted")
 		require.Equal(t, "four", pr.Va)
@@ -47,20 +49,20 @@ func TestRestartedAcceptorKeepsItsPromisesAndAcceptedProposal(t *testing.T) {
 func TestDecisionsAndMinSurviveACrashOfEveryPeer(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n, ninst = 3, 10
-		c := newCluster(t, n)
+		c := paxostest.New(t, n)
 		for seq := range ninst {
-			c.start(seq%n, seq, fmt.Sprint("v", seq))
+			c.Start(seq%n, seq, fmt.Sprint("v", seq))
 		}
 		for seq := range ninst {
-			c.waitAll(seq)
+			c.WaitAll(seq)
 		}
-		c.doneAll(2)
+		c.DoneAll(2)
 		for i := range n { // Done values travel on each peer's messages
-			c.start(i, ninst+i, "last")
-			c.waitAll(ninst + i)
+			c.Start(i, ninst+i, "last")
+			c.WaitAll(ninst + i)
 		}
 		for i := range n {
-			require.Equal(t, 3, c.peer(i).Min(), "peer %d", i)
+			require.Equal(t, 3, c.Peer(i).Min(), "peer %d", i)
 		}
 		for i := range n {
 			c.Crash(i)
@@ -69,12 +71,12 @@ func TestDecisionsAndMinSurviveACrashOfEveryPeer(t *testing.T) {
 			c.Restart(i)
 		}
 		for i := range n {
-			px := c.peer(i)
+			px := c.Peer(i)
 			require.Equal(t, 3, px.Min(), "peer %d: Min went back after a restart", i)
 			require.Equal(t, ninst+n-1, px.Max(), "peer %d", i)
 			for seq := 3; seq < ninst+n; seq++ {
 				f, _ := px.Status(seq)
-				require.Equal(t, Decided, f, "peer %d instance %d after restart", i, seq)
+				require.Equal(t, paxos.Decided, f, "peer %d instance %d after restart", i, seq)
 			}
 		}
 		// The checker saw every incarnation: no decision changed.
@@ -89,7 +91,7 @@ func TestDecisionsAndMinSurviveACrashOfEveryPeer(t *testing.T) {
 func TestCrashesAndRestartsNeverChangeADecision(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n, ninst = 5, 60
-		c := newCluster(t, n)
+		c := paxostest.New(t, n)
 		c.Reliable(false)
 		rng := c.World().Rand()
 		vals := map[int][]any{}
@@ -97,7 +99,7 @@ func TestCrashesAndRestartsNeverChangeADecision(t *testing.T) {
 			for range 2 {
 				i, v := rng.IntN(n), fmt.Sprintf("%d.%d", seq, rng.IntN(1000))
 				vals[seq] = append(vals[seq], v)
-				c.start(i, seq, v)
+				c.Start(i, seq, v)
 			}
 			if seq%3 == 0 {
 				a, b := rng.IntN(n), rng.IntN(n)
@@ -115,11 +117,11 @@ func TestCrashesAndRestartsNeverChangeADecision(t *testing.T) {
 		// with values proposed before.
 		for seq := range ninst {
 			for i := range n {
-				c.start(i, seq, vals[seq][i%len(vals[seq])])
+				c.Start(i, seq, vals[seq][i%len(vals[seq])])
 			}
 		}
 		for seq := range ninst {
-			c.waitAll(seq)
+			c.WaitAll(seq)
 		}
 	})
 }

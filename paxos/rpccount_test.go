@@ -1,6 +1,7 @@
-package paxos
+package paxos_test
 
 import (
+	"distlab/paxos/paxostest"
 	"testing"
 )
 
@@ -10,13 +11,13 @@ import (
 func TestSequentialInstancesCostFewMessages(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n, ninst = 3, 5
-		c := newCluster(t, n)
-		c.start(0, 0, "x")
-		c.waitAll(0)
+		c := paxostest.New(t, n)
+		c.Start(0, 0, "x")
+		c.WaitAll(0)
 		since := c.World().Counters()
 		for seq := 1; seq <= ninst; seq++ {
-			c.start(0, seq, "x")
-			c.waitAll(seq)
+			c.Start(0, seq, "x")
+			c.WaitAll(seq)
 		}
 		got := c.World().CheckRPCs(since, ninst*15, "5 sequential instances at 3 peers")
 		t.Logf("%d RPCs for %d instances", got, ninst)
@@ -29,17 +30,17 @@ func TestSequentialInstancesCostFewMessages(t *testing.T) {
 func TestConcurrentProposersCostBoundedMessages(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n, ninst = 3, 5
-		c := newCluster(t, n)
-		c.start(0, 0, "x")
-		c.waitAll(0)
+		c := paxostest.New(t, n)
+		c.Start(0, 0, "x")
+		c.WaitAll(0)
 		since := c.World().Counters()
 		for seq := 1; seq <= ninst; seq++ {
 			for i := range n {
-				c.start(i, seq, seq*10+i)
+				c.Start(i, seq, seq*10+i)
 			}
 		}
 		for seq := 1; seq <= ninst; seq++ {
-			c.waitAll(seq)
+			c.WaitAll(seq)
 		}
 		got := c.World().CheckRPCs(since, ninst*45, "5 instances proposed by 3 peers at once")
 		t.Logf("%d RPCs for %d instances", got, ninst)
