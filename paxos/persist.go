@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"sort"
 
 	"distlab/labgob"
 )
@@ -44,22 +43,21 @@ type persistentInstance struct {
 // a message whose answer depends on the change, so nothing it promised or
 // accepted is lost in a crash.
 func (px *Paxos) persist() {
-	seqs := make([]int, 0, len(px.insts))
-	for s := range px.insts {
-		seqs = append(seqs, s)
-	}
-	sort.Ints(seqs)
-	b := new(bytes.Buffer)
-	writeRecord(b, encode(px.me, persistentHeader{Dones: px.dones, Max: px.max, Instances: len(seqs)}))
-	for _, s := range seqs {
-		in := px.insts[s]
+	hdr := encode(px.me, persistentHeader{Dones: px.dones, Max: px.max, Instances: len(px.insts)})
+	size := binary.MaxVarintLen64 + len(hdr)
+	for s, in := range px.insts {
 		if in.enc == nil {
 			in.enc = encode(px.me, persistentInstance{Seq: s, Np: in.np, Na: in.na, Va: in.va, Decided: in.decided, V: in.v})
 		}
-		writeRecord(b, in.enc)
+		size += binary.MaxVarintLen64 + len(in.enc)
 	}
-	px.persister.Save(b.Bytes(), px.snapshot)
-	px.lg.Printf("PERSIST", "saved %d instances, %d bytes", len(seqs), b.Len())
+	b := make([]byte, 0, size)
+	b = appendRecord(b, hdr)
+	for _, in := range px.insts { // in any order: each record names its instance
+		b = appendRecord(b, in.enc)
+	}
+	px.persister.Save(b, px.snapshot)
+	px.lg.Printf("PERSIST", "saved %d instances, %d bytes", len(px.insts), len(b))
 }
 
 func encode(me int, x any) []byte {
@@ -72,9 +70,9 @@ func encode(me int, x any) []byte {
 	return w.Bytes()
 }
 
-func writeRecord(b *bytes.Buffer, rec []byte) {
-	b.Write(binary.AppendUvarint(nil, uint64(len(rec))))
-	b.Write(rec)
+func appendRecord(b, rec []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(len(rec)))
+	return append(b, rec...)
 }
 
 func readRecord(r *bytes.Reader, x any) error {

@@ -17,14 +17,14 @@ import (
 // memory).
 type agreement struct {
 	mu     sync.Mutex
-	props  map[int]map[string]bool // seq -> digests of the values passed to Start
-	chosen map[int]string          // seq -> digest of the decided value
-	seen   map[*paxos.Paxos]int    // per peer incarnation: instances below are recorded
+	props  map[int]map[string]bool    // seq -> digests of the values passed to Start
+	chosen map[int]string             // seq -> digest of the decided value
+	seen   map[*paxos.Paxos]*recorded // per peer incarnation: what is recorded
 	found  []string
 }
 
 func newAgreement() *agreement {
-	return &agreement{props: map[int]map[string]bool{}, chosen: map[int]string{}, seen: map[*paxos.Paxos]int{}}
+	return &agreement{props: map[int]map[string]bool{}, chosen: map[int]string{}, seen: map[*paxos.Paxos]*recorded{}}
 }
 
 // boxed lets gob encode any value, a nil interface included.
@@ -56,20 +56,56 @@ func (a *agreement) proposed(seq int, v any) {
 	a.props[seq][digest(v)] = true
 }
 
-// cursor returns where a poll of px should start: lo, or past the
-// contiguous prefix of instances already recorded from px.
-func (a *agreement) cursor(px *paxos.Paxos, lo int) int {
+// recorded is what the checker has recorded of one peer incarnation: every
+// instance below prefix, and those in above.
+type recorded struct {
+	prefix int
+	above  map[int]bool
+}
+
+func (a *agreement) recordedOf(px *paxos.Paxos) *recorded {
+	r := a.seen[px]
+	if r == nil {
+		r = &recorded{above: map[int]bool{}}
+		a.seen[px] = r
+	}
+	return r
+}
+
+// unrecorded returns the instances in [lo, hi] not yet recorded as decided
+// from px, so that a poll asks only about those.
+func (a *agreement) unrecorded(px *paxos.Paxos, lo, hi int) []int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return max(lo, a.seen[px])
+	r := a.recordedOf(px)
+	if lo > r.prefix {
+		for s := range r.above {
+			if s < lo {
+				delete(r.above, s)
+			}
+		}
+		r.prefix = lo
+	}
+	var out []int
+	for s := r.prefix; s <= hi; s++ {
+		if !r.above[s] {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (a *agreement) decided(px *paxos.Paxos, peer, seq int, v any) {
 	d := digest(v)
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if seq == a.seen[px] {
-		a.seen[px] = seq + 1
+	r := a.recordedOf(px)
+	if seq >= r.prefix {
+		r.above[seq] = true
+		for r.above[r.prefix] {
+			delete(r.above, r.prefix)
+			r.prefix++
+		}
 	}
 	if !a.props[seq][d] {
 		a.found = append(a.found, fmt.Sprintf("agreement: peer %d decided %q for instance %d, a value never proposed for it", peer, short(v), seq))

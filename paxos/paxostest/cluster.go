@@ -72,8 +72,7 @@ func (c *Cluster) poll() {
 		if !ok {
 			continue
 		}
-		lo, hi := px.Min(), px.Max()
-		for s := c.agree.cursor(px, lo); s <= hi; s++ {
+		for _, s := range c.agree.unrecorded(px, px.Min(), px.Max()) {
 			if f, v := px.Status(s); f == paxos.Decided {
 				c.agree.decided(px, i, s, v)
 			}
