@@ -1,5 +1,10 @@
 package paxos
 
+// An acceptor takes no part in an instance its own application said Done
+// with (doneHere): its state there is not saved (persist.go), so a promise
+// made there could be forgotten in a crash. It answers with the decision if
+// it still knows it, and Forgotten otherwise.
+
 // Prepare is the acceptor's phase 1(b): it promises not to accept any
 // proposal numbered below args.N, unless it already promised a higher one,
 // and reports the highest-numbered proposal it accepted. The promise is on
@@ -12,7 +17,11 @@ func (px *Paxos) Prepare(args *PrepareArgs, reply *PrepareReply) {
 		return
 	}
 	px.heardDone(args.From, args.Done)
-	if args.Seq < px.min() {
+	if px.doneHere(args.Seq) {
+		if in, ok := px.insts[args.Seq]; ok && in.decided {
+			reply.Decided, reply.V = true, in.v
+			return
+		}
 		reply.Forgotten = true
 		return
 	}
@@ -43,7 +52,11 @@ func (px *Paxos) Accept(args *AcceptArgs, reply *AcceptReply) {
 		return
 	}
 	px.heardDone(args.From, args.Done)
-	if args.Seq < px.min() {
+	if px.doneHere(args.Seq) {
+		if in, ok := px.insts[args.Seq]; ok && in.decided {
+			reply.Decided, reply.V = true, in.v
+			return
+		}
 		reply.Forgotten = true
 		return
 	}

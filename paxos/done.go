@@ -5,6 +5,11 @@ package paxos
 // again). Other peers learn it from the messages this peer sends; once
 // every peer has said Done(s), every instance up to s is forgotten
 // everywhere. A seq lower than an earlier Done is ignored.
+//
+// From Done(seq) on, this peer takes no part as an acceptor in instances up
+// to seq and no longer saves them: it keeps their decided values in memory
+// only, to teach peers that lag behind, until Min passes them. So it is
+// meant for instances the application has seen decided.
 func (px *Paxos) Done(seq int) {
 	px.mu.Lock()
 	defer px.mu.Unlock()
@@ -23,6 +28,23 @@ func (px *Paxos) Min() int {
 	px.mu.Lock()
 	defer px.mu.Unlock()
 	return px.min()
+}
+
+// doneHere reports whether seq is below Min or covered by this peer's own
+// Done. Caller holds px.mu.
+func (px *Paxos) doneHere(seq int) bool { return seq < px.min() || seq <= px.dones[px.me] }
+
+// DoneWithSnapshot is Done(seq) for a service that keeps a snapshot of its
+// state through instance seq: the snapshot is saved together with the
+// peer's state, in one Persister.Save, so that a crash keeps both or
+// neither. The service reads it back with Persister.ReadSnapshot when it
+// restarts. The peer keeps the slice; the caller must not modify it.
+func (px *Paxos) DoneWithSnapshot(seq int, snapshot []byte) {
+	px.mu.Lock()
+	defer px.mu.Unlock()
+	px.snapshot = snapshot
+	px.heardDone(px.me, seq)
+	px.persist()
 }
 
 // min is Min; caller holds px.mu.

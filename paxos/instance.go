@@ -39,7 +39,7 @@ func (px *Paxos) instance(seq int) *instance {
 // nothing) if seq is forgotten or was already decided. Caller holds px.mu
 // and persists afterwards.
 func (px *Paxos) decide(seq int, v any) bool {
-	if seq < px.min() {
+	if px.doneHere(seq) {
 		return false
 	}
 	in := px.instance(seq)
@@ -48,6 +48,10 @@ func (px *Paxos) decide(seq int, v any) bool {
 	}
 	in.decided, in.v = true, v
 	in.changed()
+	select {
+	case px.changes <- struct{}{}:
+	default:
+	}
 	px.lg.Printf("DECIDE", "instance %d decided: %.40v", seq, v)
 	return true
 }

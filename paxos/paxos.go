@@ -126,6 +126,7 @@ type Paxos struct {
 	// dones[i] is the highest Done(seq) of peer i known here (-1: none).
 	// Invariant: each entry never decreases; dones[me] is this peer's own.
 	dones []int
+	changes chan struct{} // capacity 1; see Changes
 	// proposing holds the instances this peer runs a proposer for.
 	proposing map[int]bool
 	// snapshot is the application's snapshot saved beside the state (see
@@ -166,6 +167,7 @@ func Make(peers []*labrpc.ClientEnd, me int, persister *Persister) *Paxos {
 		max:       -1,
 		dones:     make([]int, len(peers)),
 		proposing: map[int]bool{},
+		changes:   make(chan struct{}, 1),
 		unacked:   make([]map[int]bool, len(peers)),
 	}
 	for i := range px.dones {
@@ -195,18 +197,30 @@ func Make(peers []*labrpc.ClientEnd, me int, persister *Persister) *Paxos {
 
 // Status reports what this peer knows about instance seq, without sending
 // any message: Decided and the value, Pending (nil), or Forgotten (nil) when
-// seq < Min(). The caller must not modify a returned value.
+// seq < Min(). After a restart, an instance this peer had said Done with
+// may be Forgotten here before Min passes it: it was not kept on stable
+// storage (see Done). The caller must not modify a returned value.
 func (px *Paxos) Status(seq int) (Fate, interface{}) {
 	px.mu.Lock()
 	defer px.mu.Unlock()
 	if seq < px.min() {
 		return Forgotten, nil
 	}
-	if in, ok := px.insts[seq]; ok && in.decided {
+	in, ok := px.insts[seq]
+	switch {
+	case ok && in.decided:
 		return Decided, in.v
+	case seq <= px.dones[px.me]:
+		return Forgotten, nil
 	}
 	return Pending, nil
 }
+
+// Changes returns a channel that receives a value (it holds at most one,
+// and the peer never waits for it to be read) whenever an instance becomes
+// decided at this peer, so that a service can wait for its next instance
+// instead of polling Status.
+func (px *Paxos) Changes() <-chan struct{} { return px.changes }
 
 // Max returns the highest instance this peer has seen: started here, or
 // named in a message from another peer. It is -1 before any.

@@ -42,10 +42,25 @@ type persistentInstance struct {
 // with one Persister.Save. It runs with px.mu held, before the peer answers
 // a message whose answer depends on the change, so nothing it promised or
 // accepted is lost in a crash.
+//
+// Instances up to this peer's own Done are not saved: the application said
+// it no longer needs them (a service's snapshot covers them), and this peer
+// no longer takes part in them as an acceptor (acceptor.go), so nothing it
+// promised there can be broken. They stay in memory until Min passes them,
+// to teach peers that lag behind.
 func (px *Paxos) persist() {
-	hdr := encode(px.me, persistentHeader{Dones: px.dones, Max: px.max, Instances: len(px.insts)})
+	kept := 0
+	for s := range px.insts {
+		if s > px.dones[px.me] {
+			kept++
+		}
+	}
+	hdr := encode(px.me, persistentHeader{Dones: px.dones, Max: px.max, Instances: kept})
 	size := binary.MaxVarintLen64 + len(hdr)
 	for s, in := range px.insts {
+		if s <= px.dones[px.me] {
+			continue
+		}
 		if in.enc == nil {
 			in.enc = encode(px.me, persistentInstance{Seq: s, Np: in.np, Na: in.na, Va: in.va, Decided: in.decided, V: in.v})
 		}
@@ -53,11 +68,13 @@ func (px *Paxos) persist() {
 	}
 	b := make([]byte, 0, size)
 	b = appendRecord(b, hdr)
-	for _, in := range px.insts { // in any order: each record names its instance
-		b = appendRecord(b, in.enc)
+	for s, in := range px.insts { // in any order: each record names its instance
+		if s > px.dones[px.me] {
+			b = appendRecord(b, in.enc)
+		}
 	}
 	px.persister.Save(b, px.snapshot)
-	px.lg.Printf("PERSIST", "saved %d instances, %d bytes", len(px.insts), len(b))
+	px.lg.Printf("PERSIST", "saved %d instances, %d bytes", kept, len(b))
 }
 
 func encode(me int, x any) []byte {

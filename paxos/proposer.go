@@ -21,7 +21,7 @@ const (
 func (px *Paxos) Start(seq int, v interface{}) {
 	px.mu.Lock()
 	defer px.mu.Unlock()
-	if px.dead || seq < px.min() || px.proposing[seq] {
+	if px.dead || px.doneHere(seq) || px.proposing[seq] {
 		return
 	}
 	if in := px.instance(seq); in.decided {
@@ -42,7 +42,7 @@ func (px *Paxos) propose(seq int, v any) {
 	pause := backoffMin
 	for {
 		px.mu.Lock()
-		if px.dead || seq < px.min() || px.insts[seq].decided {
+		if in, ok := px.insts[seq]; px.dead || px.doneHere(seq) || !ok || in.decided {
 			px.mu.Unlock()
 			return
 		}
@@ -126,7 +126,7 @@ func (px *Paxos) learnAsProposer(seq int, v any) {
 	if px.decide(seq, v) {
 		px.persist()
 	}
-	if seq >= px.min() {
+	if !px.doneHere(seq) {
 		px.queueLearn(seq)
 	}
 }
@@ -149,7 +149,9 @@ func (px *Paxos) call(i int, method string, args, reply any) bool {
 // prepare runs phase 1: it sends prepare(n) to every acceptor and waits
 // for a majority of promises (returned in promises), for a decision
 // (decided, with its value), or until a majority can no longer promise
-// (promises nil). over reports that seq was forgotten or the peer killed.
+// (promises nil). over reports that the peer was killed, or that the round
+// failed with an acceptor that no longer takes part in seq (so it was
+// decided, and that acceptor's application is done with it).
 func (px *Paxos) prepare(seq, n int) (promises []*PrepareReply, seen int, decided bool, v any, over bool) {
 	px.mu.Lock()
 	args := PrepareArgs{Seq: seq, N: n, From: px.me, Done: px.dones[px.me]}
@@ -166,14 +168,15 @@ func (px *Paxos) prepare(seq, n int) (promises []*PrepareReply, seen int, decide
 			replies <- r
 		}()
 	}
-	failed := 0
+	failed, forgotten := 0, false
 	for range px.peers {
 		r := <-replies
 		switch {
 		case r == nil:
 			failed++
-		case r.Forgotten:
-			return nil, seen, false, nil, true
+		case r.Forgotten: // an acceptor that no longer takes part
+			forgotten = true
+			failed++
 		case r.Decided:
 			return nil, seen, true, r.V, false
 		case r.OK:
@@ -189,7 +192,7 @@ func (px *Paxos) prepare(seq, n int) (promises []*PrepareReply, seen int, decide
 			break
 		}
 	}
-	return nil, seen, false, nil, px.isDead()
+	return nil, seen, false, nil, forgotten || px.isDead()
 }
 
 // accept runs phase 2: it sends accept(n, v) to every acceptor and reports
@@ -210,14 +213,15 @@ func (px *Paxos) accept(seq, n int, v any) (accepted bool, seen int, decided boo
 			replies <- r
 		}()
 	}
-	oks, failed := 0, 0
+	oks, failed, forgotten := 0, 0, false
 	for range px.peers {
 		r := <-replies
 		switch {
 		case r == nil:
 			failed++
-		case r.Forgotten:
-			return false, seen, false, nil, true
+		case r.Forgotten: // an acceptor that no longer takes part
+			forgotten = true
+			failed++
 		case r.Decided:
 			return false, seen, true, r.V, false
 		case r.OK:
@@ -233,7 +237,7 @@ func (px *Paxos) accept(seq, n int, v any) (accepted bool, seen int, decided boo
 			break
 		}
 	}
-	return false, seen, false, nil, px.isDead()
+	return false, seen, false, nil, forgotten || px.isDead()
 }
 
 // heardFrom records the Done value that peer i's reply carried.
