@@ -23,6 +23,9 @@ func (px *Paxos) Prepare(args *PrepareArgs, reply *PrepareReply) {
 			return
 		}
 		reply.Forgotten = true
+		if px.snapshot != nil && px.snapSeq >= args.Seq {
+			reply.Snapshot, reply.SnapSeq = px.snapshot, px.snapSeq
+		}
 		return
 	}
 	in := px.instance(args.Seq)

@@ -34,19 +34,6 @@ func (px *Paxos) Min() int {
 // Done. Caller holds px.mu.
 func (px *Paxos) doneHere(seq int) bool { return seq < px.min() || seq <= px.dones[px.me] }
 
-// DoneWithSnapshot is Done(seq) for a service that keeps a snapshot of its
-// state through instance seq: the snapshot is saved together with the
-// peer's state, in one Persister.Save, so that a crash keeps both or
-// neither. The service reads it back with Persister.ReadSnapshot when it
-// restarts. The peer keeps the slice; the caller must not modify it.
-func (px *Paxos) DoneWithSnapshot(seq int, snapshot []byte) {
-	px.mu.Lock()
-	defer px.mu.Unlock()
-	px.snapshot = snapshot
-	px.heardDone(px.me, seq)
-	px.persist()
-}
-
 // min is Min; caller holds px.mu.
 func (px *Paxos) min() int {
 	m := px.dones[0]

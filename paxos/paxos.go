@@ -34,6 +34,9 @@
 //   - done.go: beyond the paper, forgetting: each message carries its
 //     sender's Done value, Min is one more than the smallest known, and every
 //     instance below Min is freed, values included.
+//   - snapshot.go: beyond the paper, a service's snapshot: saved with the
+//     peer's state, and handed to a peer that lags behind instances every
+//     other peer has forgotten.
 //   - instance.go: the state of one instance and the table of instances.
 //   - rpc.go: the messages.
 //
@@ -125,13 +128,15 @@ type Paxos struct {
 	max int
 	// dones[i] is the highest Done(seq) of peer i known here (-1: none).
 	// Invariant: each entry never decreases; dones[me] is this peer's own.
-	dones []int
+	dones   []int
 	changes chan struct{} // capacity 1; see Changes
 	// proposing holds the instances this peer runs a proposer for.
 	proposing map[int]bool
-	// snapshot is the application's snapshot saved beside the state (see
-	// SaveSnapshot); kept in memory so that persisting never rereads it.
+	// snapshot is the application's snapshot through instance snapSeq,
+	// saved beside the state (snapshot.go); kept in memory so that
+	// persisting never rereads it. Invariant: snapSeq <= dones[me].
 	snapshot []byte
+	snapSeq  int
 
 	// unacked[i] holds the decided instances peer i has not acknowledged
 	// yet (learner.go); learnCond wakes the senders.

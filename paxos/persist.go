@@ -14,6 +14,7 @@ import (
 type persistentHeader struct {
 	Dones     []int // dones, so that Min never goes back after a restart
 	Max       int
+	SnapSeq   int // the instance the saved snapshot runs through
 	Instances int // how many instance records follow
 }
 
@@ -55,7 +56,7 @@ func (px *Paxos) persist() {
 			kept++
 		}
 	}
-	hdr := encode(px.me, persistentHeader{Dones: px.dones, Max: px.max, Instances: kept})
+	hdr := encode(px.me, persistentHeader{Dones: px.dones, Max: px.max, SnapSeq: px.snapSeq, Instances: kept})
 	size := binary.MaxVarintLen64 + len(hdr)
 	for s, in := range px.insts {
 		if s <= px.dones[px.me] {
@@ -121,6 +122,7 @@ func (px *Paxos) readPersist(state []byte) error {
 	}
 	copy(px.dones, h.Dones)
 	px.max = h.Max
+	px.snapSeq = h.SnapSeq
 	for range h.Instances {
 		var pi persistentInstance
 		if err := readRecord(r, &pi); err != nil {

@@ -177,6 +177,9 @@ func (px *Paxos) prepare(seq, n int) (promises []*PrepareReply, seen int, decide
 		case r.Forgotten: // an acceptor that no longer takes part
 			forgotten = true
 			failed++
+			if r.Snapshot != nil {
+				px.installSnapshot(r.SnapSeq, r.Snapshot)
+			}
 		case r.Decided:
 			return nil, seen, true, r.V, false
 		case r.OK:

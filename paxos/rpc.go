@@ -14,8 +14,9 @@ type PrepareArgs struct {
 // PrepareReply is phase 1(b). OK: the acceptor promised; Na and Va are the
 // highest-numbered proposal it accepted (Na 0: none). Otherwise Np is the
 // higher number it promised. Decided (with V) short-cuts both: the acceptor
-// already knows the chosen value. Forgotten: Seq is below the acceptor's
-// Min, so it is decided and no peer needs it any more.
+// already knows the chosen value. Forgotten: the acceptor's application is
+// done with Seq, so it was decided; Snapshot, when set, is that
+// application's snapshot through instance SnapSeq >= Seq (snapshot.go).
 type PrepareReply struct {
 	OK        bool
 	Np, Na    int
@@ -23,6 +24,8 @@ type PrepareReply struct {
 	Decided   bool
 	V         any
 	Forgotten bool
+	Snapshot  []byte
+	SnapSeq   int
 	Done      int
 }
 
