@@ -7,24 +7,38 @@ import (
 	"sync"
 
 	"distlab/labgob"
+	"distlab/labtest"
 	"distlab/paxos"
 )
 
 // agreement is the Paxos agreement invariant, kept over a whole run: per
 // instance at most one value is decided (at any peer, in any incarnation),
-// and that value was proposed. Values are compared by a digest of their
-// encoding, so the checker holds no large value (forgetting must free
-// memory).
+// checked by labtest's Agreement (Holds: instances are decided in any
+// order), and that value was proposed, checked here and reported through
+// the same Agreement. Values are compared by a digest of their encoding, so
+// the checker holds no large value (forgetting must free memory).
 type agreement struct {
-	mu     sync.Mutex
-	props  map[int]map[string]bool    // seq -> digests of the values passed to Start
-	chosen map[int]string             // seq -> digest of the decided value
-	seen   map[*paxos.Paxos]*recorded // per peer incarnation: what is recorded
-	found  []string
+	log *labtest.Agreement[decision]
+
+	mu    sync.Mutex
+	props map[int]map[string]bool    // seq -> digests of the values passed to Start
+	seen  map[*paxos.Paxos]*recorded // per peer incarnation: what is recorded
 }
 
+// decision is a decided value as the checker keeps it.
+type decision struct {
+	digest string
+	show   string // a short rendering for messages
+}
+
+func (d decision) String() string { return d.show }
+
 func newAgreement() *agreement {
-	return &agreement{props: map[int]map[string]bool{}, chosen: map[int]string{}, seen: map[*paxos.Paxos]*recorded{}}
+	return &agreement{
+		log:   labtest.NewAgreement(func(a, b decision) bool { return a.digest == b.digest }),
+		props: map[int]map[string]bool{},
+		seen:  map[*paxos.Paxos]*recorded{},
+	}
 }
 
 // boxed lets gob encode any value, a nil interface included.
@@ -40,7 +54,7 @@ func digest(v any) string {
 }
 
 func short(v any) string {
-	s := fmt.Sprintf("%v", v)
+	s := fmt.Sprintf("%q", fmt.Sprint(v))
 	if len(s) > 40 {
 		s = s[:40] + "..."
 	}
@@ -48,12 +62,13 @@ func short(v any) string {
 }
 
 func (a *agreement) proposed(seq int, v any) {
+	d := digest(v)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.props[seq] == nil {
 		a.props[seq] = map[string]bool{}
 	}
-	a.props[seq][digest(v)] = true
+	a.props[seq][d] = true
 }
 
 // recorded is what the checker has recorded of one peer incarnation: every
@@ -95,10 +110,10 @@ func (a *agreement) unrecorded(px *paxos.Paxos, lo, hi int) []int {
 	return out
 }
 
+// decided records that peer (incarnation px) knows v as decided for seq.
 func (a *agreement) decided(px *paxos.Paxos, peer, seq int, v any) {
-	d := digest(v)
+	d := decision{digest(v), short(v)}
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	r := a.recordedOf(px)
 	if seq >= r.prefix {
 		r.above[seq] = true
@@ -107,18 +122,12 @@ func (a *agreement) decided(px *paxos.Paxos, peer, seq int, v any) {
 			r.prefix++
 		}
 	}
-	if !a.props[seq][d] {
-		a.found = append(a.found, fmt.Sprintf("agreement: peer %d decided %q for instance %d, a value never proposed for it", peer, short(v), seq))
+	wasProposed := a.props[seq][d.digest]
+	a.mu.Unlock()
+	if !wasProposed {
+		a.log.Violate("only proposed values: S%d decided %s for instance %d, a value never proposed for it", peer, d, seq)
 	}
-	if old, ok := a.chosen[seq]; !ok {
-		a.chosen[seq] = d
-	} else if old != d {
-		a.found = append(a.found, fmt.Sprintf("agreement: peer %d decided %q for instance %d, where another value was decided before", peer, short(v), seq))
-	}
+	a.log.Holds(peer, seq, d)
 }
 
-func (a *agreement) violations() []string {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return append([]string(nil), a.found...)
-}
+func (a *agreement) violations() []string { return a.log.Violations() }
