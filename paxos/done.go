@@ -63,8 +63,11 @@ func (px *Paxos) forgetBelow(m int) {
 	for s := range px.insts {
 		if s < m {
 			delete(px.insts, s)
+			delete(px.open, s)
 		}
 	}
+	// (The saved segment of decided instances holds none of them: it
+	// holds instances above this peer's own Done, and m-1 <= own Done.)
 	for _, u := range px.unacked {
 		for s := range u {
 			if s < m {

@@ -15,7 +15,8 @@ type instance struct {
 	// Invariant: once set, neither decided nor v changes.
 	decided bool
 	v       any
-	// enc caches the instance's encoding for persist; nil when stale.
+	// enc caches the encoding of an undecided instance for persist; nil
+	// when stale.
 	enc []byte
 }
 
@@ -30,6 +31,7 @@ func (px *Paxos) instance(seq int) *instance {
 	if !ok {
 		in = &instance{}
 		px.insts[seq] = in
+		px.open[seq] = in
 	}
 	px.max = max(px.max, seq)
 	return in
@@ -47,7 +49,10 @@ func (px *Paxos) decide(seq int, v any) bool {
 		return false
 	}
 	in.decided, in.v = true, v
+	in.va = nil // no longer needed: an acceptor answers with the decision
 	in.changed()
+	delete(px.open, seq)
+	px.newlyDecided = append(px.newlyDecided, seq)
 	select {
 	case px.changes <- struct{}{}:
 	default:

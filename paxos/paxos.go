@@ -123,6 +123,11 @@ type Paxos struct {
 	// Invariant: no key is below min(); insts[s].decided never goes back
 	// to false, nor does its value change.
 	insts map[int]*instance
+	// open holds the undecided instances of insts (persist re-encodes
+	// only these), newlyDecided those decided since the last persist.
+	open         map[int]*instance
+	newlyDecided []int
+	dcache       decidedCache
 	// max is the highest instance seen (started here or named in a
 	// message). Invariant: never decreases.
 	max int
@@ -169,6 +174,7 @@ func Make(peers []*labrpc.ClientEnd, me int, persister *Persister) *Paxos {
 		rand:      peers[me].Rand(),
 		done:      make(chan struct{}),
 		insts:     map[int]*instance{},
+		open:      map[int]*instance{},
 		max:       -1,
 		dones:     make([]int, len(peers)),
 		proposing: map[int]bool{},

@@ -12,10 +12,11 @@ import (
 // persistentHeader is the state of the peer as a whole; fields are
 // exported for labgob.
 type persistentHeader struct {
-	Dones     []int // dones, so that Min never goes back after a restart
-	Max       int
-	SnapSeq   int // the instance the saved snapshot runs through
-	Instances int // how many instance records follow
+	Dones   []int // dones, so that Min never goes back after a restart
+	Max     int
+	SnapSeq int // the instance the saved snapshot runs through
+	Decided int // how many instances the decided stream holds
+	Open    int // how many undecided instance records follow it
 }
 
 // persistentInstance is one instance on stable storage: the acceptor's
@@ -31,13 +32,24 @@ type persistentInstance struct {
 
 // The saved state is
 //
-//	record(header) | record(instance) ...
+//	record(header) | record(decided stream) | record(undecided instance) ...
 //
-// where record(x) is uvarint(len) followed by x as a gob stream of its own.
-// Each instance's record is cached (instance.enc) until the instance
-// changes, so that saving after one acceptor step re-encodes one instance,
-// not all of them. The buffer is fresh each time: a reused one would keep
-// the capacity of the largest state ever saved, after forgetting too.
+// where record(x) is uvarint(len) followed by x. The header and each
+// undecided instance are gob streams of their own; the decided stream is
+// one gob stream of every decided instance (so the types are described
+// once, not per instance). A decided instance never changes again, so the
+// stream is kept between saves and grows by one value per decision
+// (decidedCache); undecided instances (px.open) are re-encoded only when
+// they changed (instance.enc). Saving after one acceptor step thus costs
+// one instance's encoding and a copy, not an encoding of every instance.
+type decidedCache struct {
+	stream bytes.Buffer // the decided instances above upTo, one gob stream
+	enc    *labgob.LabEncoder
+	n      int          // how many instances stream holds
+	in     map[int]bool // the instances stream holds
+	upTo   int          // the own Done the stream was built for
+	valid  bool
+}
 
 // persist saves the peer's state, and the application's snapshot beside it,
 // with one Persister.Save. It runs with px.mu held, before the peer answers
@@ -50,32 +62,68 @@ type persistentInstance struct {
 // promised there can be broken. They stay in memory until Min passes them,
 // to teach peers that lag behind.
 func (px *Paxos) persist() {
-	kept := 0
-	for s := range px.insts {
-		if s > px.dones[px.me] {
-			kept++
+	own := px.dones[px.me]
+	dc := &px.dcache
+	if !dc.valid || dc.upTo != own {
+		// Done moved (or first save): rebuild the segment without the
+		// instances now covered.
+		*dc = decidedCache{in: map[int]bool{}, upTo: own, valid: true}
+		dc.enc = labgob.NewEncoder(&dc.stream)
+		for s, in := range px.insts {
+			if in.decided && s > own {
+				px.addDecided(s, in)
+			}
 		}
 	}
-	hdr := encode(px.me, persistentHeader{Dones: px.dones, Max: px.max, SnapSeq: px.snapSeq, Instances: kept})
-	size := binary.MaxVarintLen64 + len(hdr)
-	for s, in := range px.insts {
-		if s <= px.dones[px.me] {
+	for _, s := range px.newlyDecided {
+		if in, ok := px.insts[s]; ok && s > own && !dc.in[s] {
+			px.addDecided(s, in)
+		}
+	}
+	px.newlyDecided = px.newlyDecided[:0]
+	var open []*instance
+	size := binary.MaxVarintLen64 + dc.stream.Len()
+	for s, in := range px.open {
+		if s <= own {
 			continue
 		}
 		if in.enc == nil {
-			in.enc = encode(px.me, persistentInstance{Seq: s, Np: in.np, Na: in.na, Va: in.va, Decided: in.decided, V: in.v})
+			in.enc = encode(px.me, px.record(s, in))
 		}
+		open = append(open, in)
 		size += binary.MaxVarintLen64 + len(in.enc)
 	}
-	b := make([]byte, 0, size)
+	hdr := encode(px.me, persistentHeader{Dones: px.dones, Max: px.max, SnapSeq: px.snapSeq, Decided: dc.n, Open: len(open)})
+	b := make([]byte, 0, binary.MaxVarintLen64+len(hdr)+size)
 	b = appendRecord(b, hdr)
-	for s, in := range px.insts { // in any order: each record names its instance
-		if s > px.dones[px.me] {
-			b = appendRecord(b, in.enc)
-		}
+	b = appendRecord(b, dc.stream.Bytes())
+	for _, in := range open {
+		b = appendRecord(b, in.enc)
 	}
 	px.persister.Save(b, px.snapshot)
-	px.lg.Printf("PERSIST", "saved %d instances, %d bytes", kept, len(b))
+	px.lg.Printf("PERSIST", "saved %d instances, %d bytes", dc.n+len(open), len(b))
+}
+
+// addDecided appends decided instance s to the decided stream. Caller
+// holds px.mu.
+func (px *Paxos) addDecided(s int, in *instance) {
+	dc := &px.dcache
+	if err := dc.enc.Encode(px.record(s, in)); err != nil {
+		dc.valid = false // the stream may hold half a value: rebuild it
+		panic(fmt.Errorf("paxos: S%d cannot persist a value (register its type with labgob.Register): %w", px.me, err))
+	}
+	dc.in[s] = true
+	dc.n++
+}
+
+// record is instance s as saved. A decided instance's acceptor state is of
+// no further use (an acceptor answers with the decision), so it is not
+// saved.
+func (px *Paxos) record(s int, in *instance) persistentInstance {
+	if in.decided {
+		return persistentInstance{Seq: s, Decided: true, V: in.v}
+	}
+	return persistentInstance{Seq: s, Np: in.np, Na: in.na, Va: in.va}
 }
 
 func encode(me int, x any) []byte {
@@ -123,12 +171,28 @@ func (px *Paxos) readPersist(state []byte) error {
 	copy(px.dones, h.Dones)
 	px.max = h.Max
 	px.snapSeq = h.SnapSeq
-	for range h.Instances {
+	n, err := binary.ReadUvarint(r)
+	if err != nil || n > uint64(r.Len()) {
+		return errors.New("decoding the saved paxos state: the decided instances are cut short")
+	}
+	stream := make([]byte, n)
+	r.Read(stream)
+	dec := labgob.NewDecoder(bytes.NewReader(stream))
+	for range h.Decided {
+		var pi persistentInstance
+		if err := dec.Decode(&pi); err != nil {
+			return fmt.Errorf("decoding a saved decided paxos instance: %w", err)
+		}
+		px.insts[pi.Seq] = &instance{decided: true, v: pi.V}
+	}
+	for range h.Open {
 		var pi persistentInstance
 		if err := readRecord(r, &pi); err != nil {
 			return fmt.Errorf("decoding a saved paxos instance: %w", err)
 		}
-		px.insts[pi.Seq] = &instance{np: pi.Np, na: pi.Na, va: pi.Va, decided: pi.Decided, v: pi.V}
+		in := &instance{np: pi.Np, na: pi.Na, va: pi.Va}
+		px.insts[pi.Seq] = in
+		px.open[pi.Seq] = in
 	}
 	return nil
 }
