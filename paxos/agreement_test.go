@@ -120,7 +120,7 @@ func TestManyInstancesAreDecided(t *testing.T) {
 func TestUnreliableNetworkStillAgrees(t *testing.T) {
 	run(t, func(t *testing.T) {
 		c := paxostest.New(t, 3)
-		c.Reliable(false)
+		c.World().Reliable(false)
 		const ninst = 50
 		for seq := range ninst {
 			if seq >= 5 {
@@ -185,7 +185,7 @@ func TestLotsOfProposalsUnderUnreliablePartitionsAgree(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n, ninst = 5, 40
 		c := paxostest.New(t, n)
-		c.Reliable(false)
+		c.World().Reliable(false)
 		rng := c.World().Rand()
 		stop := time.Now().Add(15 * time.Second)
 		seq := 0
@@ -203,7 +203,7 @@ func TestLotsOfProposalsUnderUnreliablePartitionsAgree(t *testing.T) {
 			time.Sleep(time.Duration(rng.IntN(500)) * time.Millisecond)
 		}
 		c.Heal()
-		c.Reliable(true)
+		c.World().Reliable(true)
 		for s := range seq {
 			c.WaitAll(s) // the proposers kept trying
 		}

@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"distlab/labtest"
-	"distlab/paxos/paxostest"
+	"distlab/labtest/chaos"
+	_ "distlab/paxos/paxostest" // registers the paxos lab
 )
 
 var chaosRuns = flag.Int("chaos.runs", 8, "number of chaos runs (each with its own seed); DISTLAB_CHAOS_RUNS overrides")
@@ -25,12 +26,13 @@ func numChaosRuns(t *testing.T) int {
 	return *chaosRuns
 }
 
-// TestAgreementAndLivenessUnderRandomFaults runs many chaos runs, each under
-// its own seed: a random nemesis partitions, crashes, restarts, disconnects
-// and cuts peers and changes the network's mode while proposers at every
-// peer duel over instances and peers forget what they are done with. The
-// agreement invariant is checked all along, and after every round the
-// healed group decides every instance everywhere within 10 s.
+// TestAgreementAndLivenessUnderRandomFaults runs many chaos runs of the
+// paxos lab on labtest's chaos layer, each under its own seed: a random
+// nemesis partitions, crashes, restarts, disconnects and cuts peers and
+// changes the network's mode while proposers duel over instances and
+// peers forget what they are done with. The agreement invariant is checked
+// all along, and after every round the healed group decides every
+// instance everywhere within 10 s.
 func TestAgreementAndLivenessUnderRandomFaults(t *testing.T) {
 	for k := range numChaosRuns(t) {
 		t.Run(fmt.Sprintf("run%02d", k), func(t *testing.T) {
@@ -38,12 +40,10 @@ func TestAgreementAndLivenessUnderRandomFaults(t *testing.T) {
 				t.Parallel()
 			}
 			run(t, func(t *testing.T) {
-				rep := paxostest.Chaos(t, paxostest.ChaosConfig{Duration: 10 * time.Second, Round: 5 * time.Second, Servers: 3 + 2*(k%2)})
-				if rep.Instances == 0 || rep.Faults == 0 {
-					t.Fatalf("a chaos run with %d instances and %d faults tested nothing", rep.Instances, rep.Faults)
+				s := chaos.Run(t, "paxos", chaos.Config{Duration: 10 * time.Second, Round: 5 * time.Second, Servers: 3 + 2*(k%2)})
+				if s.Ops == 0 || s.FaultCount() == 0 {
+					t.Fatalf("a chaos run with %d operations and %d faults tested nothing", s.Ops, s.FaultCount())
 				}
-				t.Logf("instances=%d proposals=%d min=%d faults=%d rpcs=%d recovery=%v",
-					rep.Instances, rep.Proposals, rep.Min, rep.Faults, rep.RPCs, rep.Recovery)
 			})
 		})
 	}

@@ -7,9 +7,9 @@ package paxos
 // everywhere. A seq lower than an earlier Done is ignored.
 //
 // From Done(seq) on, this peer takes no part as an acceptor in instances up
-// to seq and no longer saves them: it keeps their decided values in memory
-// only, to teach peers that lag behind, until Min passes them. So it is
-// meant for instances the application has seen decided.
+// to seq (it answers with the decided value, which it keeps until Min
+// passes it), so Done is meant for instances the application has seen
+// decided.
 func (px *Paxos) Done(seq int) {
 	px.mu.Lock()
 	defer px.mu.Unlock()
@@ -66,8 +66,6 @@ func (px *Paxos) forgetBelow(m int) {
 			delete(px.open, s)
 		}
 	}
-	// (The saved segment of decided instances holds none of them: it
-	// holds instances above this peer's own Done, and m-1 <= own Done.)
 	for _, u := range px.unacked {
 		for s := range u {
 			if s < m {

@@ -75,7 +75,7 @@ func TestManyForgottenInstancesLeaveNothingBehind(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n, ninst = 3, 20
 		c := paxostest.New(t, n)
-		c.Reliable(false)
+		c.World().Reliable(false)
 		for seq := range ninst {
 			c.Start(seq%n, seq, "z")
 		}

@@ -139,7 +139,8 @@ type Paxos struct {
 	proposing map[int]bool
 	// snapshot is the application's snapshot through instance snapSeq,
 	// saved beside the state (snapshot.go); kept in memory so that
-	// persisting never rereads it. Invariant: snapSeq <= dones[me].
+	// persisting never rereads it (snapSeq -1: none). Invariant:
+	// snapSeq <= dones[me].
 	snapshot []byte
 	snapSeq  int
 
@@ -176,6 +177,7 @@ func Make(peers []*labrpc.ClientEnd, me int, persister *Persister) *Paxos {
 		insts:     map[int]*instance{},
 		open:      map[int]*instance{},
 		max:       -1,
+		snapSeq:   -1,
 		dones:     make([]int, len(peers)),
 		proposing: map[int]bool{},
 		changes:   make(chan struct{}, 1),
@@ -208,9 +210,9 @@ func Make(peers []*labrpc.ClientEnd, me int, persister *Persister) *Paxos {
 
 // Status reports what this peer knows about instance seq, without sending
 // any message: Decided and the value, Pending (nil), or Forgotten (nil) when
-// seq < Min(). After a restart, an instance this peer had said Done with
-// may be Forgotten here before Min passes it: it was not kept on stable
-// storage (see Done). The caller must not modify a returned value.
+// seq < Min(). After a restart, an instance that a snapshot given to
+// DoneWithSnapshot covers is Forgotten here before Min passes it: the
+// snapshot stands for it. The caller must not modify a returned value.
 func (px *Paxos) Status(seq int) (Fate, interface{}) {
 	px.mu.Lock()
 	defer px.mu.Unlock()

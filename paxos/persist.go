@@ -47,7 +47,7 @@ type decidedCache struct {
 	enc    *labgob.LabEncoder
 	n      int          // how many instances stream holds
 	in     map[int]bool // the instances stream holds
-	upTo   int          // the own Done the stream was built for
+	upTo   int          // the cut the stream was built for (see persist)
 	valid  bool
 }
 
@@ -56,27 +56,32 @@ type decidedCache struct {
 // a message whose answer depends on the change, so nothing it promised or
 // accepted is lost in a crash.
 //
-// Instances up to this peer's own Done are not saved: the application said
-// it no longer needs them (a service's snapshot covers them), and this peer
-// no longer takes part in them as an acceptor (acceptor.go), so nothing it
-// promised there can be broken. They stay in memory until Min passes them,
-// to teach peers that lag behind.
+// What is saved:
+//   - an undecided instance only above this peer's own Done: at or below
+//     it, the peer no longer takes part as an acceptor (acceptor.go), so
+//     nothing it could promise there needs to survive;
+//   - a decided value until Min passes it, or until the application's
+//     snapshot covers it (DoneWithSnapshot): the snapshot then stands for
+//     the values, for this peer after a restart and for peers that lag
+//     behind. (The values stay in memory until Min passes them, to teach
+//     such peers without a snapshot while this peer runs.)
 func (px *Paxos) persist() {
 	own := px.dones[px.me]
+	cut := max(px.snapSeq, px.min()-1) // decided values up to cut are not saved
 	dc := &px.dcache
-	if !dc.valid || dc.upTo != own {
-		// Done moved (or first save): rebuild the segment without the
+	if !dc.valid || dc.upTo != cut {
+		// The cut moved (or first save): rebuild the stream without the
 		// instances now covered.
-		*dc = decidedCache{in: map[int]bool{}, upTo: own, valid: true}
+		*dc = decidedCache{in: map[int]bool{}, upTo: cut, valid: true}
 		dc.enc = labgob.NewEncoder(&dc.stream)
 		for s, in := range px.insts {
-			if in.decided && s > own {
+			if in.decided && s > cut {
 				px.addDecided(s, in)
 			}
 		}
 	}
 	for _, s := range px.newlyDecided {
-		if in, ok := px.insts[s]; ok && s > own && !dc.in[s] {
+		if in, ok := px.insts[s]; ok && s > cut && !dc.in[s] {
 			px.addDecided(s, in)
 		}
 	}

@@ -92,7 +92,7 @@ func TestCrashesAndRestartsNeverChangeADecision(t *testing.T) {
 	run(t, func(t *testing.T) {
 		const n, ninst = 5, 60
 		c := paxostest.New(t, n)
-		c.Reliable(false)
+		c.World().Reliable(false)
 		rng := c.World().Rand()
 		vals := map[int][]any{}
 		for seq := range ninst {
