@@ -13,7 +13,11 @@ import (
 	_ "distlab/paxos/paxostest" // registers the paxos lab
 )
 
-var chaosRuns = flag.Int("chaos.runs", 8, "number of chaos runs (each with its own seed); DISTLAB_CHAOS_RUNS overrides")
+// defaultChaosRuns is the number of chaos runs without -chaos.runs (fewer
+// under -race: race_test.go).
+var defaultChaosRuns = 8
+
+var chaosRuns = flag.Int("chaos.runs", 0, "number of chaos runs (each with its own seed; default 8, 3 with -race); DISTLAB_CHAOS_RUNS overrides")
 
 func numChaosRuns(t *testing.T) int {
 	if s := os.Getenv("DISTLAB_CHAOS_RUNS"); s != "" {
@@ -23,7 +27,10 @@ func numChaosRuns(t *testing.T) int {
 		}
 		return n
 	}
-	return *chaosRuns
+	if *chaosRuns > 0 {
+		return *chaosRuns
+	}
+	return defaultChaosRuns
 }
 
 // TestAgreementAndLivenessUnderRandomFaults runs many chaos runs of the
