@@ -17,7 +17,7 @@ import (
 // (alternating Append and Get on its own key), and reports operations per
 // wall second, the mean and 99th-percentile latency on the test's clock,
 // and the bytes the network carried per operation.
-func benchmarkClients(b *testing.B, clients, opsPerClient int) {
+func benchmarkClients(b *testing.B, be backend, clients, opsPerClient int) {
 	var wall time.Duration
 	var lat []time.Duration
 	var bytes int64
@@ -25,7 +25,7 @@ func benchmarkClients(b *testing.B, clients, opsPerClient int) {
 	for b.Loop() {
 		start := time.Now()
 		ok := labtest.RunAsTest(fmt.Sprintf("Clients%d", clients), func(t *testing.T) {
-			c := newCluster(t, 5, false, -1)
+			c := newCluster(t, be, 5, false, -1)
 			oneMs := labrpc.Uniform(500*time.Microsecond, 1500*time.Microsecond)
 			c.World().Network().SetFaults(&labrpc.Faults{RequestDelay: oneMs, ReplyDelay: oneMs})
 			warm := MakeClerk(c.MakeClient().Ends())
@@ -74,5 +74,17 @@ func benchmarkClients(b *testing.B, clients, opsPerClient int) {
 	b.ReportMetric(float64(bytes)/float64(ops), "bytes/op")
 }
 
-func BenchmarkOneClient(b *testing.B)    { benchmarkClients(b, 1, 500) }
-func BenchmarkFiftyClients(b *testing.B) { benchmarkClients(b, 50, 20) }
+// The benchmarks run the service on each backend in the same run, so the
+// two are compared on one machine at one moment.
+func BenchmarkOneClient(b *testing.B) {
+	forEachBackend(b, func(b *testing.B, be backend) { benchmarkClients(b, be, 1, 500) })
+}
+func BenchmarkFiftyClients(b *testing.B) {
+	forEachBackend(b, func(b *testing.B, be backend) { benchmarkClients(b, be, 50, 20) })
+}
+
+func forEachBackend(b *testing.B, f func(b *testing.B, be backend)) {
+	for _, be := range backends {
+		b.Run(be.name, func(b *testing.B) { f(b, be) })
+	}
+}

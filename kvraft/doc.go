@@ -1,9 +1,11 @@
 // Package kvraft is a linearizable, fault-tolerant key/value service
-// replicated with Raft.
+// replicated with Raft, or with Paxos.
 //
 // A group of KVServers (StartKVServer) each runs a Raft peer and an rsm
-// replica over it; clients use a Clerk (MakeClerk) to Get, Put and Append
-// string values. Every operation, reads included, goes through the Raft
+// replica over it; StartKVServerOnPaxos runs a Paxos peer instead, as an
+// rsm log through rsm/paxoslog, and the service is the same. Clients use a
+// Clerk (MakeClerk) to Get, Put and Append string values. The tests run
+// every case on both (subtests raft/ and paxos/). Every operation, reads included, goes through the Raft
 // log, so every operation takes effect at one instant between its call and
 // its return (linearizability), and a leader cut off from a majority can
 // answer nothing: a partitioned ex-leader never returns stale data.

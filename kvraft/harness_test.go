@@ -22,22 +22,45 @@ type cluster struct {
 	maxraftstate int
 }
 
-// startServer is the labtest StartFunc of a kvraft server.
-func startServer(maxraftstate int) labtest.StartFunc[*KVServer] {
-	return func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*KVServer, []any) {
-		kv := StartKVServer(ends, me, p, maxraftstate)
-		return kv, []any{kv, kv.rf}
+// backend is a consensus peer the service can run on.
+type backend struct {
+	name  string
+	start func(servers []*labrpc.ClientEnd, me int, p *persister.Persister, maxraftstate int) *KVServer
+}
+
+var backends = []backend{
+	{"raft", StartKVServer},
+	{"paxos", StartKVServerOnPaxos},
+}
+
+// both runs body as a labtest test once per backend, as subtests named
+// after it: the whole suite checks the service on Raft and on Paxos.
+func both(t *testing.T, body func(t *testing.T, be backend)) {
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			labtest.Run(t, func(t *testing.T) { body(t, be) })
+		})
 	}
 }
 
-// newCluster starts n servers; call it inside labtest.Run.
-func newCluster(t *testing.T, n int, unreliable bool, maxraftstate int) *cluster {
+// startServer is the labtest StartFunc of a kvraft server on be.
+func startServer(be backend, maxraftstate int) labtest.StartFunc[*KVServer] {
+	return func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*KVServer, []any) {
+		kv := be.start(ends, me, p, maxraftstate)
+		return kv, []any{kv, kv.Consensus()}
+	}
+}
+
+// newCluster starts n servers on be; call it inside labtest.Run.
+func newCluster(t *testing.T, be backend, n int, unreliable bool, maxraftstate int) *cluster {
 	w := labtest.WorldOf(t)
-	c := &cluster{Cluster: labtest.NewCluster(t, n, startServer(maxraftstate)), t: t, w: w,
+	c := &cluster{Cluster: labtest.NewCluster(t, n, startServer(be, maxraftstate)), t: t, w: w,
 		h: w.History(), maxraftstate: maxraftstate}
 	c.World().Reliable(!unreliable)
 	c.h.SetModel("kv", models.KvModel)
-	c.RecordStates(0, func(_ int, kv *KVServer) report.State { return rafttest.State(kv.rf) })
+	if be.name == "raft" { // the run report's lanes show Raft's state (Paxos has no roles or terms)
+		c.RecordStates(0, func(_ int, kv *KVServer) report.State { return rafttest.State(kv.rf) })
+	}
 	return c
 }
 
@@ -61,10 +84,14 @@ func (c *cluster) restartAll() {
 	}
 }
 
-// leader returns a server that believes it leads, if any.
+// leader returns a server that believes it leads, if any. On Paxos every
+// live server may propose: it returns the first.
 func (c *cluster) leader() (int, bool) {
 	for i := range c.N() {
-		if kv, ok := c.Server(i); ok {
+		if kv, ok := c.Server(i); ok && kv != nil {
+			if kv.px != nil {
+				return i, true
+			}
 			if _, isLeader := kv.rf.GetState(); isLeader {
 				return i, true
 			}

@@ -2,7 +2,6 @@ package kvraft
 
 import (
 	"distlab/labrpc"
-	"distlab/labtest"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,21 +13,21 @@ import (
 )
 
 func TestOneClientReadsItsOwnWrites(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) { workload{clients: 1}.run(t) })
+	both(t, func(t *testing.T, be backend) { workload{clients: 1}.run(t, be) })
 }
 
 func TestConcurrentClientsAreLinearizable(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) { workload{clients: 5}.run(t) })
+	both(t, func(t *testing.T, be backend) { workload{clients: 5}.run(t, be) })
 }
 
 func TestUnreliableNetworkIsLinearizable(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) { workload{clients: 5, unreliable: true}.run(t) })
+	both(t, func(t *testing.T, be backend) { workload{clients: 5, unreliable: true}.run(t, be) })
 }
 
 func TestConcurrentAppendsToOneKeyAllLandOnce(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
+	both(t, func(t *testing.T, be backend) {
 		const clients, appends = 5, 10
-		c := newCluster(t, 3, true, -1)
+		c := newCluster(t, be, 3, true, -1)
 		var wg sync.WaitGroup
 		for i := range clients {
 			ck := c.clerk(all(3)...)
@@ -62,9 +61,9 @@ func TestConcurrentAppendsToOneKeyAllLandOnce(t *testing.T) {
 }
 
 func TestSequentialAppendsDoNotWaitForHeartbeats(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
+	both(t, func(t *testing.T, be backend) {
 		const n = 1000
-		c := newCluster(t, 3, false, -1)
+		c := newCluster(t, be, 3, false, -1)
 		// A millisecond per message on average: a round trip costs time,
 		// so an operation that waited for a heartbeat would show.
 		oneMs := labrpc.Uniform(500*time.Microsecond, 1500*time.Microsecond)
@@ -84,8 +83,8 @@ func TestSequentialAppendsDoNotWaitForHeartbeats(t *testing.T) {
 }
 
 func TestClosedClerkGivesUpOnUnreachableServers(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
-		c := newCluster(t, 3, false, -1)
+	both(t, func(t *testing.T, be backend) {
+		c := newCluster(t, be, 3, false, -1)
 		ck := c.clerk() // reaches no server
 		get := done(func() { ck.ck.Get("k") })
 		time.Sleep(2 * time.Second)

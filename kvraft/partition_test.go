@@ -1,7 +1,6 @@
 package kvraft
 
 import (
-	"distlab/labtest"
 	"testing"
 	"time"
 
@@ -32,8 +31,8 @@ func done(f func()) <-chan struct{} {
 }
 
 func TestMinoritySideOfPartitionCompletesNoOperations(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
-		c := newCluster(t, 5, false, -1)
+	both(t, func(t *testing.T, be backend) {
+		c := newCluster(t, be, 5, false, -1)
 		ck := c.clerk(all(5)...)
 		ck.Put("1", "13")
 		// The old leader goes to the minority side.
@@ -82,8 +81,8 @@ func TestMinoritySideOfPartitionCompletesNoOperations(t *testing.T) {
 }
 
 func TestLeaderCutOffFromMajorityNeverAnswersWithStaleData(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
-		c := newCluster(t, 5, false, -1)
+	both(t, func(t *testing.T, be backend) {
+		c := newCluster(t, be, 5, false, -1)
 		ck := c.clerk(all(5)...)
 		ck.Put("k", "old")
 		l := waitLeader(t, c)
@@ -109,9 +108,9 @@ func TestLeaderCutOffFromMajorityNeverAnswersWithStaleData(t *testing.T) {
 }
 
 func TestManyPartitionsOneClient(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) { workload{clients: 1, partitions: true}.run(t) })
+	both(t, func(t *testing.T, be backend) { workload{clients: 1, partitions: true}.run(t, be) })
 }
 
 func TestManyPartitionsManyClients(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) { workload{clients: 5, partitions: true}.run(t) })
+	both(t, func(t *testing.T, be backend) { workload{clients: 5, partitions: true}.run(t, be) })
 }

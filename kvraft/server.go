@@ -5,17 +5,20 @@ import (
 	"fmt"
 
 	"distlab/labrpc"
+	"distlab/paxos"
 	"distlab/raft"
 	"distlab/rsm"
+	"distlab/rsm/paxoslog"
 )
 
-// KVServer is one replica of the key/value service: a Raft peer, an rsm
-// replica over it and the store it replicates. Its RPC handlers (Get,
-// PutAppend) are called by labrpc concurrently; Kill may be called at any
-// time, from any goroutine.
+// KVServer is one replica of the key/value service: a consensus peer (Raft,
+// or Paxos through rsm/paxoslog), an rsm replica over it and the store it
+// replicates. Its RPC handlers (Get, PutAppend) are called by labrpc
+// concurrently; Kill may be called at any time, from any goroutine.
 type KVServer struct {
 	me  int
-	rf  *raft.Raft
+	rf  *raft.Raft   // the Raft peer; nil on Paxos
+	px  *paxos.Paxos // the Paxos peer; nil on Raft
 	rsm *rsm.RSM
 }
 
@@ -30,32 +33,58 @@ type KVServer struct {
 // StartKVServer panics with a message naming the bad argument if me is not
 // an index of servers, persister is nil or maxraftstate is below -1.
 func StartKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister, maxraftstate int) *KVServer {
-	if me < 0 || me >= len(servers) {
-		panic(fmt.Sprintf("kvraft.StartKVServer: me = %d is not an index of servers (len %d)", me, len(servers)))
-	}
-	if persister == nil {
-		panic("kvraft.StartKVServer: persister is nil")
-	}
-	if maxraftstate < -1 {
-		panic(fmt.Sprintf("kvraft.StartKVServer: maxraftstate = %d; want -1 (never snapshot) or a size in bytes", maxraftstate))
-	}
+	checkArgs("StartKVServer", servers, me, persister, maxraftstate)
 	applyCh := make(chan raft.ApplyMsg)
 	kv := &KVServer{me: me}
 	kv.rf = raft.Make(servers, me, persister, applyCh)
-	r, err := rsm.Make(rsm.Config{
-		Me:           me,
-		Log:          kv.rf,
-		Persister:    persister,
-		MaxRaftState: maxraftstate,
-		Machine:      newStore(),
-		Rand:         servers[me].Rand(),
-	}, applyCh, rsm.FromRaft)
+	r, err := rsm.Make(kv.config(servers, kv.rf, persister, maxraftstate), applyCh, rsm.FromRaft)
 	if err != nil {
 		kv.rf.Kill()
 		panic(fmt.Sprintf("kvraft.StartKVServer: server %d: %v", me, err))
 	}
 	kv.rsm = r
 	return kv
+}
+
+// StartKVServerOnPaxos is StartKVServer with a Paxos peer instead of a Raft
+// peer: log slots are Paxos instances (see rsm/paxoslog). Register the
+// server with labrpc, and its Paxos peer (Paxos) too. Every server accepts
+// requests: there is no leader to find.
+func StartKVServerOnPaxos(servers []*labrpc.ClientEnd, me int, persister *paxos.Persister, maxraftstate int) *KVServer {
+	checkArgs("StartKVServerOnPaxos", servers, me, persister, maxraftstate)
+	log := paxoslog.Make(servers, me, persister)
+	kv := &KVServer{me: me, px: log.Paxos()}
+	r, err := rsm.Make(kv.config(servers, log, persister, maxraftstate), log.ApplyCh(),
+		func(m rsm.ApplyMsg) rsm.ApplyMsg { return m })
+	if err != nil {
+		log.Kill()
+		panic(fmt.Sprintf("kvraft.StartKVServerOnPaxos: server %d: %v", me, err))
+	}
+	kv.rsm = r
+	return kv
+}
+
+func checkArgs(fn string, servers []*labrpc.ClientEnd, me int, persister *raft.Persister, maxraftstate int) {
+	if me < 0 || me >= len(servers) {
+		panic(fmt.Sprintf("kvraft.%s: me = %d is not an index of servers (len %d)", fn, me, len(servers)))
+	}
+	if persister == nil {
+		panic("kvraft." + fn + ": persister is nil")
+	}
+	if maxraftstate < -1 {
+		panic(fmt.Sprintf("kvraft.%s: maxraftstate = %d; want -1 (never snapshot) or a size in bytes", fn, maxraftstate))
+	}
+}
+
+func (kv *KVServer) config(servers []*labrpc.ClientEnd, log rsm.Consensus, persister *raft.Persister, maxraftstate int) rsm.Config {
+	return rsm.Config{
+		Me:           kv.me,
+		Log:          log,
+		Persister:    persister,
+		MaxRaftState: maxraftstate,
+		Machine:      newStore(),
+		Rand:         servers[kv.me].Rand(),
+	}
 }
 
 // Get is the RPC handler for Clerk.Get. The read goes through the Raft
@@ -116,5 +145,18 @@ func (kv *KVServer) Kill() {
 	kv.rsm.Kill()
 }
 
-// Raft returns the server's Raft peer (tests use it to inspect the log).
+// Raft returns the server's Raft peer (tests use it to inspect the log);
+// nil for a server on Paxos.
 func (kv *KVServer) Raft() *raft.Raft { return kv.rf }
+
+// Paxos returns the server's Paxos peer; nil for a server on Raft.
+func (kv *KVServer) Paxos() *paxos.Paxos { return kv.px }
+
+// Consensus returns the server's consensus peer, a *raft.Raft or a
+// *paxos.Paxos, for registering its RPC handlers with labrpc.
+func (kv *KVServer) Consensus() any {
+	if kv.px != nil {
+		return kv.px
+	}
+	return kv.rf
+}

@@ -1,7 +1,6 @@
 package kvraft
 
 import (
-	"distlab/labtest"
 	"fmt"
 	"testing"
 
@@ -9,9 +8,9 @@ import (
 )
 
 func TestInstalledSnapshotBringsLaggingServerUpToDate(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
+	both(t, func(t *testing.T, be backend) {
 		const maxraftstate = 1000
-		c := newCluster(t, 3, false, maxraftstate)
+		c := newCluster(t, be, 3, false, maxraftstate)
 		ck := c.clerk(all(3)...)
 		ck.Put("a", "A")
 		// Server 2 falls behind while the others write enough to snapshot.
@@ -48,9 +47,9 @@ func TestInstalledSnapshotBringsLaggingServerUpToDate(t *testing.T) {
 }
 
 func TestSnapshotStaysSmallForSmallKeyspace(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
+	both(t, func(t *testing.T, be backend) {
 		const maxraftstate, maxsnapshot = 1000, 500
-		c := newCluster(t, 3, false, maxraftstate)
+		c := newCluster(t, be, 3, false, maxraftstate)
 		ck := c.clerk(all(3)...)
 		for range 200 {
 			ck.Put("x", "0")
@@ -70,8 +69,8 @@ func TestSnapshotStaysSmallForSmallKeyspace(t *testing.T) {
 }
 
 func TestNoSnapshotWithMaxRaftStateMinusOne(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
-		c := workload{clients: 1, crash: true, maxraftstate: -1}.run(t)
+	both(t, func(t *testing.T, be backend) {
+		c := workload{clients: 1, crash: true, maxraftstate: -1}.run(t, be)
 		for i := range c.N() {
 			require.Zero(t, c.snapshotSize(i), "server %d", i)
 		}
@@ -79,31 +78,31 @@ func TestNoSnapshotWithMaxRaftStateMinusOne(t *testing.T) {
 }
 
 func TestSnapshotRecoversStateAfterAllServersCrash(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) { workload{clients: 1, crash: true, maxraftstate: 1000}.run(t) })
+	both(t, func(t *testing.T, be backend) { workload{clients: 1, crash: true, maxraftstate: 1000}.run(t, be) })
 }
 
 func TestSnapshotRecoversStateManyClients(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) { workload{clients: 20, crash: true, maxraftstate: 1000}.run(t) })
+	both(t, func(t *testing.T, be backend) { workload{clients: 20, crash: true, maxraftstate: 1000}.run(t, be) })
 }
 
 func TestSnapshotsOnUnreliableNetwork(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) { workload{clients: 5, unreliable: true, maxraftstate: 1000}.run(t) })
+	both(t, func(t *testing.T, be backend) { workload{clients: 5, unreliable: true, maxraftstate: 1000}.run(t, be) })
 }
 
 func TestSnapshotsWithRestartsOnUnreliableNetwork(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
-		workload{clients: 5, unreliable: true, crash: true, maxraftstate: 1000}.run(t)
+	both(t, func(t *testing.T, be backend) {
+		workload{clients: 5, unreliable: true, crash: true, maxraftstate: 1000}.run(t, be)
 	})
 }
 
 func TestSnapshotsWithRestartsPartitionsAndUnreliableNetwork(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
-		workload{clients: 5, unreliable: true, crash: true, partitions: true, maxraftstate: 1000}.run(t)
+	both(t, func(t *testing.T, be backend) {
+		workload{clients: 5, unreliable: true, crash: true, partitions: true, maxraftstate: 1000}.run(t, be)
 	})
 }
 
 func TestSharedKeysWithSnapshotsRestartsPartitionsAndUnreliableNetwork(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
-		workload{servers: 7, clients: 15, unreliable: true, crash: true, partitions: true, randomKeys: true, maxraftstate: 1000}.run(t)
+	both(t, func(t *testing.T, be backend) {
+		workload{servers: 7, clients: 15, unreliable: true, crash: true, partitions: true, randomKeys: true, maxraftstate: 1000}.run(t, be)
 	})
 }

@@ -46,9 +46,9 @@ func (w *workload) defaults() {
 }
 
 // run runs w and checks it. Call it inside the test's bubble.
-func (w workload) run(t *testing.T) *cluster {
+func (w workload) run(t *testing.T, be backend) *cluster {
 	w.defaults()
-	c := newCluster(t, w.servers, w.unreliable, w.maxraftstate)
+	c := newCluster(t, be, w.servers, w.unreliable, w.maxraftstate)
 	seed := c.w.Seed()
 	clerks := make([]*recClerk, w.clients)
 	for i := range clerks {

@@ -174,9 +174,12 @@ func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bo
 	case direct:
 		rv.Elem().SetZero()
 		dst = rv
-	case obs == nil && d.dropReply:
-		// decoded into nothing, to keep the stream in step
 	default:
+		// Also for a dropped reply: it is decoded into a value of its
+		// own to keep the stream in step. (Decoding into nothing skips
+		// the definitions of the concrete types of interface fields that
+		// the message carries, and the next reply that names one of
+		// those types fails with "field numbers out of bounds".)
 		dst = reflect.New(m.replyElem)
 	}
 	n, err = rn.streams.copy(&lk.reply, handlerReply.Interface(), dst)

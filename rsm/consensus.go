@@ -1,7 +1,15 @@
 package rsm
 
 // Consensus is what the RSM needs from a consensus log. *raft.Raft satisfies
-// it; a Paxos log can, through a small adapter.
+// it, and so does rsm/paxoslog's Log over a Paxos peer.
+//
+// The words are Raft's, the meaning is any log's: a "term" is a period in
+// which this peer's proposals may commit at the index Start returned, and
+// "isLeader" says whether this peer may propose now. A leaderless log
+// (Paxos) reports (0, true) throughout: every peer proposes, and a proposal
+// that loses its slot shows when another command is applied there, which
+// the RSM detects by the tag of its entry (ErrLeadershipLost) whatever the
+// term says.
 //
 // All methods must be safe to call concurrently with each other and with the
 // log delivering ApplyMsgs, and must not block for long: the RSM calls Start

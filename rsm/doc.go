@@ -1,7 +1,7 @@
 // Package rsm is a replicated state machine over a consensus log: the layer
-// between a consensus protocol (raft, or a Paxos log) and a service built on
-// it (kvraft, the shard controller, shardkv), so that no service has to
-// re-implement it.
+// between a consensus protocol (raft, or Paxos through rsm/paxoslog) and a
+// service built on it (kvraft, the shard controller, shardkv), so that no
+// service has to re-implement it.
 //
 // A service defines a StateMachine (apply an operation, take a snapshot,
 // restore one) and hands operations to Submit. Submit places the operation

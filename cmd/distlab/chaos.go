@@ -7,6 +7,7 @@ import (
 	// the chaos layer when imported. A new lab adds its line here.
 	_ "distlab/kvraft/kvchaos"
 	_ "distlab/kvsrv/kvsrvchaos"
+	_ "distlab/paxos/paxostest"
 	_ "distlab/raft/rafttest"
 	_ "distlab/shardkv/shardchaos"
 )

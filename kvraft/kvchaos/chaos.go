@@ -35,20 +35,27 @@ func init() {
 			keys := chaos.IntFlag(fs, "keys", 5, 1, "number of keys the clients share")
 			maxraftstate := chaos.IntFlag(fs, "maxraftstate", 1000, -1, "snapshot when Raft's state reaches this many bytes; -1: never")
 			unreliable := fs.Bool("unreliable", false, "start with an unreliable network (drops and delays)")
+			onPaxos := fs.Bool("paxos", false, "run the servers on Paxos (kvraft.StartKVServerOnPaxos) instead of Raft")
 			return func(t *testing.T, cfg chaos.Config) chaos.Service {
-				return start(t, cfg, *keys, *maxraftstate, *unreliable)
+				return start(t, cfg, *onPaxos, *keys, *maxraftstate, *unreliable)
 			}
 		},
 	})
 }
 
-func start(t *testing.T, cfg chaos.Config, keys, maxraftstate int, unreliable bool) chaos.Service {
+func start(t *testing.T, cfg chaos.Config, onPaxos bool, keys, maxraftstate int, unreliable bool) chaos.Service {
+	startKV := kvraft.StartKVServer
+	if onPaxos {
+		startKV = kvraft.StartKVServerOnPaxos
+	}
 	c := labtest.NewCluster(t, cfg.Servers, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*kvraft.KVServer, []any) {
-		kv := kvraft.StartKVServer(ends, me, p, maxraftstate)
-		return kv, []any{kv, kv.Raft()}
+		kv := startKV(ends, me, p, maxraftstate)
+		return kv, []any{kv, kv.Consensus()}
 	})
 	c.World().Reliable(!unreliable)
-	c.RecordStates(0, func(_ int, kv *kvraft.KVServer) report.State { return rafttest.State(kv.Raft()) })
+	if !onPaxos { // the run report's lanes show Raft's state (Paxos has no roles or terms)
+		c.RecordStates(0, func(_ int, kv *kvraft.KVServer) report.State { return rafttest.State(kv.Raft()) })
+	}
 	// clerk makes a clerk that gives up when ctx ends; op is one of its
 	// operations, abandoned if the clerk was closed meanwhile.
 	clerk := func(ctx context.Context) *kvraft.Clerk {

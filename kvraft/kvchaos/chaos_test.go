@@ -77,14 +77,30 @@ func TestBadLabFlagIsNamed(t *testing.T) {
 	require.Contains(t, errs.String(), `invalid value "-5" for flag -maxraftstate: need at least -1`)
 }
 
+// TestChaosOnPaxosIsLinearizableAndLive runs the same lab with the
+// servers on Paxos (-paxos).
+func TestChaosOnPaxosIsLinearizableAndLive(t *testing.T) {
+	var s chaos.Summary
+	labtest.Run(t, func(t *testing.T) {
+		s = chaos.Run(t, "kvraft", chaos.Config{Duration: 5 * time.Second}, "-paxos")
+	})
+	require.True(t, s.OK())
+	require.Equal(t, porcupine.Ok, s.Verdict)
+	require.Positive(t, s.Ops)
+	require.Positive(t, s.FaultCount(), "the nemesis injected no fault in 5 s")
+}
+
 // TestChaosSeeds runs one chaos run per seed in KVCHAOS_SEEDS ("1-2000" or
 // "7"; default "1-2") and fails on any violation or liveness failure. It
-// logs how many runs complete per wall second.
+// logs how many runs complete per wall second. KVCHAOS_FLAGS holds the
+// lab's flags ("-paxos" for the servers on Paxos).
 //
 //	KVCHAOS_SEEDS=1-2000 go test ./kvraft/kvchaos -run TestChaosSeeds -timeout 0
+//	KVCHAOS_SEEDS=1-2000 KVCHAOS_FLAGS=-paxos go test ./kvraft/kvchaos -run TestChaosSeeds -timeout 0
 func TestChaosSeeds(t *testing.T) {
 	lo, hi, err := seedRange(os.Getenv("KVCHAOS_SEEDS"))
 	require.NoError(t, err)
+	flags := strings.Fields(os.Getenv("KVCHAOS_FLAGS"))
 	start := time.Now()
 	var bad []int64
 	ops, faults := 0, 0
@@ -92,7 +108,7 @@ func TestChaosSeeds(t *testing.T) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			t.Setenv(labtest.EnvSeed, fmt.Sprint(seed))
 			labtest.Run(t, func(t *testing.T) {
-				s := chaos.Run(t, "kvraft", chaos.Config{})
+				s := chaos.Run(t, "kvraft", chaos.Config{}, flags...)
 				ops += s.Ops
 				faults += s.FaultCount()
 				if !s.OK() {

@@ -1,0 +1,62 @@
+package paxos
+
+// instance is one run of single-decree Paxos, as this peer sees it: its
+// acceptor's state and, once known, the decided value.
+type instance struct {
+	// np is the highest proposal number this acceptor answered a prepare
+	// (or an accept) for: its promise. Invariant: np never decreases, and
+	// np >= na.
+	np int
+	// na and va are the highest-numbered proposal this acceptor accepted
+	// (na = 0: none yet, and va is nil).
+	na int
+	va any
+	// decided is set once this peer learns the chosen value v.
+	// Invariant: once set, neither decided nor v changes.
+	decided bool
+	v       any
+	// enc caches the encoding of an undecided instance for persist; nil
+	// when stale.
+	enc []byte
+}
+
+// changed marks in's cached encoding stale.
+func (in *instance) changed() { in.enc = nil }
+
+// instance returns instance seq, creating it if this peer has not seen it
+// yet, and counts it in max. Caller holds px.mu and has checked that seq is
+// not below min().
+func (px *Paxos) instance(seq int) *instance {
+	in, ok := px.insts[seq]
+	if !ok {
+		in = &instance{}
+		px.insts[seq] = in
+		px.open[seq] = in
+	}
+	px.max = max(px.max, seq)
+	return in
+}
+
+// decide records that v was chosen for seq. It returns false (and changes
+// nothing) if seq is forgotten or was already decided. Caller holds px.mu
+// and persists afterwards.
+func (px *Paxos) decide(seq int, v any) bool {
+	if px.doneHere(seq) {
+		return false
+	}
+	in := px.instance(seq)
+	if in.decided {
+		return false
+	}
+	in.decided, in.v = true, v
+	in.va = nil // no longer needed: an acceptor answers with the decision
+	in.changed()
+	delete(px.open, seq)
+	px.newlyDecided = append(px.newlyDecided, seq)
+	select {
+	case px.changes <- struct{}{}:
+	default:
+	}
+	px.lg.Printf("DECIDE", "instance %d decided: %.40v", seq, v)
+	return true
+}

@@ -1,0 +1,133 @@
+package paxostest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"sync"
+
+	"distlab/labgob"
+	"distlab/labtest"
+	"distlab/paxos"
+)
+
+// agreement is the Paxos agreement invariant, kept over a whole run: per
+// instance at most one value is decided (at any peer, in any incarnation),
+// checked by labtest's Agreement (Holds: instances are decided in any
+// order), and that value was proposed, checked here and reported through
+// the same Agreement. Values are compared by a digest of their encoding, so
+// the checker holds no large value (forgetting must free memory).
+type agreement struct {
+	log *labtest.Agreement[decision]
+
+	mu    sync.Mutex
+	props map[int]map[string]bool    // seq -> digests of the values passed to Start
+	seen  map[*paxos.Paxos]*recorded // per peer incarnation: what is recorded
+}
+
+// decision is a decided value as the checker keeps it.
+type decision struct {
+	digest string
+	show   string // a short rendering for messages
+}
+
+func (d decision) String() string { return d.show }
+
+func newAgreement() *agreement {
+	return &agreement{
+		log:   labtest.NewAgreement(func(a, b decision) bool { return a.digest == b.digest }),
+		props: map[int]map[string]bool{},
+		seen:  map[*paxos.Paxos]*recorded{},
+	}
+}
+
+// boxed lets gob encode any value, a nil interface included.
+type boxed struct{ V any }
+
+func digest(v any) string {
+	var b bytes.Buffer
+	if err := labgob.NewEncoder(&b).Encode(boxed{v}); err != nil {
+		return fmt.Sprintf("unencodable %T: %v", v, err)
+	}
+	sum := sha256.Sum256(b.Bytes())
+	return string(sum[:])
+}
+
+func short(v any) string {
+	s := fmt.Sprintf("%q", fmt.Sprint(v))
+	if len(s) > 40 {
+		s = s[:40] + "..."
+	}
+	return s
+}
+
+func (a *agreement) proposed(seq int, v any) {
+	d := digest(v)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.props[seq] == nil {
+		a.props[seq] = map[string]bool{}
+	}
+	a.props[seq][d] = true
+}
+
+// recorded is what the checker has recorded of one peer incarnation: every
+// instance below prefix, and those in above.
+type recorded struct {
+	prefix int
+	above  map[int]bool
+}
+
+func (a *agreement) recordedOf(px *paxos.Paxos) *recorded {
+	r := a.seen[px]
+	if r == nil {
+		r = &recorded{above: map[int]bool{}}
+		a.seen[px] = r
+	}
+	return r
+}
+
+// unrecorded returns the instances in [lo, hi] not yet recorded as decided
+// from px, so that a poll asks only about those.
+func (a *agreement) unrecorded(px *paxos.Paxos, lo, hi int) []int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	r := a.recordedOf(px)
+	if lo > r.prefix {
+		for s := range r.above {
+			if s < lo {
+				delete(r.above, s)
+			}
+		}
+		r.prefix = lo
+	}
+	var out []int
+	for s := r.prefix; s <= hi; s++ {
+		if !r.above[s] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// decided records that peer (incarnation px) knows v as decided for seq.
+func (a *agreement) decided(px *paxos.Paxos, peer, seq int, v any) {
+	d := decision{digest(v), short(v)}
+	a.mu.Lock()
+	r := a.recordedOf(px)
+	if seq >= r.prefix {
+		r.above[seq] = true
+		for r.above[r.prefix] {
+			delete(r.above, r.prefix)
+			r.prefix++
+		}
+	}
+	wasProposed := a.props[seq][d.digest]
+	a.mu.Unlock()
+	if !wasProposed {
+		a.log.Violate("only proposed values: S%d decided %s for instance %d, a value never proposed for it", peer, d, seq)
+	}
+	a.log.Holds(peer, seq, d)
+}
+
+func (a *agreement) violations() []string { return a.log.Violations() }
