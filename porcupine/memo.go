@@ -24,6 +24,7 @@ type memo struct {
 	n          int
 	chunkWords int        // capacity of an arena chunk, in words
 	arena      [][]uint64 // chunks of stored sets
+	firstChunk int        // the first chunk's initial capacity, in words
 }
 
 type memoSlot struct {
@@ -35,11 +36,18 @@ type memoSlot struct {
 // newMemo returns an empty memo for sets of `words` words, sized for a
 // partition of n operations (it grows as needed).
 func newMemo(words, n int) *memo {
-	size := 64
-	for size < 4*n {
+	return &memo{words: words, slots: make([]memoSlot, tableSize(n)), chunkWords: max(1<<14, 4*(words+1)), firstChunk: min(64, 4*n)}
+}
+
+// tableSize is the initial size of a hash table for a partition of n
+// operations: a power of two, at least 2n, and small for small partitions
+// (the tables grow as needed).
+func tableSize(n int) int {
+	size := 16
+	for size < 2*n {
 		size *= 2
 	}
-	return &memo{words: words, slots: make([]memoSlot, size), chunkWords: max(1<<14, 4*(words+1))}
+	return size
 }
 
 // span returns the window of bits that a stored copy needs: lo is the
@@ -94,7 +102,7 @@ func (m *memo) insert(key uint64, sid int32, bits []uint64, lo, hi int, states *
 		// by append up to chunkWords; later ones are allocated whole.
 		size := m.chunkWords
 		if last < 0 {
-			size = min(64, m.chunkWords)
+			size = min(max(m.firstChunk, need), m.chunkWords)
 		}
 		m.arena = append(m.arena, make([]uint64, 0, size))
 		last++

@@ -27,9 +27,6 @@ func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose boo
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 	}
 	defer cancel()
-	// stop ends the remaining searches once the verdict is known.
-	stopCtx, stop := context.WithCancel(ctx)
-	defer stop()
 
 	type task struct {
 		part   int
@@ -43,15 +40,61 @@ func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose boo
 	slices.SortStableFunc(queue, func(a, b task) int { return cmp.Compare(len(parts[a.part]), len(parts[b.part])) })
 
 	results := make([]searchResult, len(parts))
+	newSearch := func(sctx context.Context, part int) *searcher {
+		m, bv := model, byValue
+		if model.Specialize != nil {
+			m = model.Specialize(parts[part])
+			bv = m.Equal == nil && m.Hash == nil
+			m = fillDefaults(m)
+		}
+		return newSearcher(sctx, m, bv, parts[part], verbose)
+	}
+
+	// A small check runs its first turns inline: on the caller's goroutine,
+	// with no locks, goroutines or cancellation context. Most such checks
+	// are decided there; what is left goes to the workers below.
+	illegal := false // some partition is Illegal
+	if inlineFirstTurn(parts) {
+		left := queue[:0]
+		for _, t := range queue {
+			if illegal && !verbose {
+				break
+			}
+			t.s = newSearch(ctx, t.part)
+			r, done := t.s.run(t.budget)
+			if !done {
+				t.budget *= 2
+				left = append(left, t)
+				continue
+			}
+			results[t.part] = r
+			illegal = illegal || r.verdict == Illegal
+		}
+		queue = left
+		if len(queue) == 0 || (illegal && !verbose) {
+			return verdictOf(results, parts, verbose)
+		}
+	}
+
+	// stop ends the remaining searches once the verdict is known.
+	stopCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	for _, t := range queue {
+		if t.s != nil {
+			t.s.ctx = stopCtx
+		}
+	}
 	var (
 		mu      sync.Mutex
 		cond    = sync.NewCond(&mu)
 		running int         // tasks taken from the queue and not yet settled
-		illegal bool        // some partition is Illegal
 		halted  bool        // a worker panicked: hand out no more work
 		timer   *time.Timer // the verbose grace period
 		panicV  interface{} // a panic in a worker (from the model), re-raised here
 	)
+	if illegal { // verbose: found by the inline turns
+		timer = time.AfterFunc(graceAfter(start), stop)
+	}
 	defer func() {
 		mu.Lock()
 		if timer != nil {
@@ -93,11 +136,7 @@ func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose boo
 			stop()
 			return
 		}
-		grace := time.Since(start)
-		if grace < time.Second {
-			grace = time.Second
-		}
-		timer = time.AfterFunc(grace, stop)
+		timer = time.AfterFunc(graceAfter(start), stop)
 	}
 
 	workers := runtime.GOMAXPROCS(0)
@@ -126,13 +165,7 @@ func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose boo
 				return
 			}
 			if t.s == nil {
-				m, bv := model, byValue
-				if model.Specialize != nil {
-					m = model.Specialize(parts[t.part])
-					bv = m.Equal == nil && m.Hash == nil
-					m = fillDefaults(m)
-				}
-				t.s = newSearcher(stopCtx, m, bv, parts[t.part], verbose)
+				t.s = newSearch(stopCtx, t.part)
 			}
 			r, done := t.s.run(t.budget)
 			settle(t, r, done)
@@ -154,6 +187,31 @@ func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose boo
 		panic(panicV)
 	}
 
+	return verdictOf(results, parts, verbose)
+}
+
+// inlineOps is the size, in operations over all partitions, up to which a
+// check runs its first turns inline (see checkPartitions): below it, setting
+// up the workers costs more than a second core saves.
+const inlineOps = 512
+
+func inlineFirstTurn(parts [][]Operation) bool {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	return n <= inlineOps
+}
+
+// graceAfter is the verbose grace period once a partition is found Illegal:
+// as long as the check has run so far, and at least one second.
+func graceAfter(start time.Time) time.Duration {
+	return max(time.Since(start), time.Second)
+}
+
+// verdictOf combines the partitions' results: Illegal if one is, else
+// Unknown if one is undecided, else Ok; with verbose, also the info.
+func verdictOf(results []searchResult, parts [][]Operation, verbose bool) (CheckResult, LinearizationInfo) {
 	verdict := Ok
 	for _, r := range results {
 		switch {

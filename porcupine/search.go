@@ -40,8 +40,8 @@ import (
 // searchResult is what search found for one partition.
 type searchResult struct {
 	verdict CheckResult
-	// partials: for Ok, one complete linearization; otherwise the longest
-	// partial linearizations found (only when verbose).
+	// partials (only when verbose): for Ok, one complete linearization;
+	// otherwise the longest partial linearizations found.
 	partials [][]int
 }
 
@@ -132,7 +132,9 @@ func newSearcherMode(ctx context.Context, model Model, byValue bool, ops []Opera
 	if !strict {
 		s.late = lateOps(ops)
 	}
-	s.pending = make([]bool, n)
+	m := 2 * n // at most; the number of events
+	flags := make([]bool, n+m+2)
+	s.pending, s.evRet = flags[:n:n], flags[n:]
 	for _, i := range s.late {
 		s.pending[i] = true
 	}
@@ -163,14 +165,14 @@ func newSearcherMode(ctx context.Context, model Model, byValue bool, ops []Opera
 		}
 		return cmp.Compare(b2i(a.ret), b2i(b.ret))
 	})
-	m := len(evs)
+	m = len(evs)
+	s.evRet = s.evRet[:m+2]
 	// One allocation for the int32 arrays.
 	block := make([]int32, 3*(m+2)+2*n)
 	s.next, block = block[:m+2:m+2], block[m+2:]
 	s.prev, block = block[:m+2:m+2], block[m+2:]
 	s.evOp, block = block[:m+2:m+2], block[m+2:]
 	s.callEv, s.retEv = block[:n:n], block[n:]
-	s.evRet = make([]bool, m+2)
 	for i := range s.retEv {
 		s.retEv[i] = -1
 	}
@@ -194,13 +196,31 @@ func newSearcherMode(ctx context.Context, model Model, byValue bool, ops []Opera
 			s.callEv[e.op] = id
 		}
 	}
-	s.zobrist = make([]uint64, n)
-	seed := uint64(0x243f6a8885a308d3)
-	for i := range s.zobrist {
-		seed += 0x9e3779b97f4a7c15
-		s.zobrist[i] = mix64(seed)
-	}
+	s.zobrist = zobristWords(n)
 	return s
+}
+
+// zobrist holds the Zobrist words of the first operations, shared by every
+// search (a partition's words depend only on its size).
+var zobrist = makeZobrist(1024)
+
+// zobristWords returns the Zobrist words of n operations: one pseudo-random
+// word per operation.
+func zobristWords(n int) []uint64 {
+	if n <= len(zobrist) {
+		return zobrist[:n:n]
+	}
+	return makeZobrist(n)
+}
+
+func makeZobrist(n int) []uint64 {
+	words := make([]uint64, n)
+	seed := uint64(0x243f6a8885a308d3)
+	for i := range words {
+		seed += 0x9e3779b97f4a7c15
+		words[i] = mix64(seed)
+	}
+	return words
 }
 
 // lift unlinks operation op's events; unlift relinks them. Calls must be
@@ -421,7 +441,7 @@ func (s *searcher) recordPartial(stack []frame) {
 
 func (s *searcher) result(v CheckResult, stack []frame) searchResult {
 	r := searchResult{verdict: v}
-	if !s.verbose && v != Ok {
+	if !s.verbose {
 		return r
 	}
 	if v == Ok {

@@ -162,10 +162,7 @@ type transitionTable struct {
 }
 
 func (tt *transitionTable) init(n int) {
-	size := 64
-	for size < 4*n {
-		size *= 2
-	}
+	size := tableSize(n)
 	tt.keys = make([]uint64, size)
 	tt.vals = make([]int32, size)
 }
