@@ -33,11 +33,15 @@ type stateTable struct {
 // says that the model's Equal is the default ==, so comparable states can be
 // interned by value.
 func newStateTable(m Model, byValue bool, n int, step func(s, in, out interface{}) (bool, interface{})) *stateTable {
-	t := &stateTable{model: m, stepFn: step}
+	// Room for a state per operation, up to a point: most small searches
+	// then never grow these.
+	c := min(n+1, 64)
+	t := &stateTable{model: m, stepFn: step, states: make([]interface{}, 0, c), key: make([]uint64, 0, c)}
 	switch {
 	case m.Hash != nil:
 		t.interned = true
 		t.byHash = make(map[uint64]int32)
+		t.sameH = make([]int32, 0, c)
 	case byValue:
 		t.interned = true
 		t.byValue = make(map[interface{}]int32)

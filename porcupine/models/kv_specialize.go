@@ -33,7 +33,7 @@ type deadValue struct{}
 // kvSpecialize returns KvModel for one key's operations, with the values no
 // get of them returned (nor any prefix of one) merged into deadValue.
 func kvSpecialize(history []porcupine.Operation) porcupine.Model {
-	var seen []string // the values the gets returned, sorted
+	seen := make([]string, 0, len(history)) // the values the gets returned, sorted
 	for _, op := range history {
 		in, ok := op.Input.(KvInput)
 		if !ok || (in.Op != OpGet && in.Op != OpAppendOld) || op.Output == nil {
@@ -44,17 +44,17 @@ func kvSpecialize(history []porcupine.Operation) porcupine.Model {
 		}
 	}
 	sort.Strings(seen)
-	// canon maps a value to itself if some get could observe it (it is a
-	// prefix of a returned value), else to deadValue.
-	canon := func(v string) interface{} {
+	// canon maps a value (v, boxed as state) to itself if some get could
+	// observe it (it is a prefix of a returned value), else to deadValue.
+	canon := func(v string, state interface{}) interface{} {
 		i := sort.SearchStrings(seen, v) // the first returned value >= v
 		if i < len(seen) && strings.HasPrefix(seen[i], v) {
-			return v
+			return state
 		}
 		return deadValue{}
 	}
 	var m porcupine.Model
-	m.Init = func() interface{} { return canon("") }
+	m.Init = func() interface{} { return canon("", "") }
 	m.Step = func(state, input, output interface{}) (bool, interface{}) {
 		in := input.(KvInput)
 		value, live := state.(string)
@@ -63,13 +63,13 @@ func kvSpecialize(history []porcupine.Operation) porcupine.Model {
 			if next == value || !ok {
 				return ok, state
 			}
-			return ok, canon(next.(string))
+			return ok, canon(next.(string), next)
 		}
 		switch in.Op {
 		case OpGet, OpAppendOld:
 			return output == nil, state
 		case OpPut:
-			return true, canon(in.Value)
+			return true, canon(in.Value, in.Value)
 		case OpAppend:
 			return true, state
 		}

@@ -6,17 +6,31 @@ import "distlab/porcupine"
 // key of their input, in order of first appearance.
 func partitionByKey(key func(input interface{}) string) func([]porcupine.Operation) [][]porcupine.Operation {
 	return func(history []porcupine.Operation) [][]porcupine.Operation {
-		index := make(map[string]int)
-		var parts [][]porcupine.Operation
-		for _, op := range history {
+		// Two passes, so that the partitions share one array and none grows
+		// by appending: first each operation's partition and the sizes.
+		index := make(map[string]int32)
+		of := make([]int32, len(history))
+		var sizes []int
+		for j, op := range history {
 			k := key(op.Input)
 			i, ok := index[k]
 			if !ok {
-				i = len(parts)
+				i = int32(len(sizes))
 				index[k] = i
-				parts = append(parts, nil)
+				sizes = append(sizes, 0)
 			}
-			parts[i] = append(parts[i], op)
+			of[j] = i
+			sizes[i]++
+		}
+		all := make([]porcupine.Operation, len(history))
+		parts := make([][]porcupine.Operation, len(sizes))
+		at := 0
+		for i, size := range sizes {
+			parts[i] = all[at : at : at+size] // full capacity: an append copies
+			at += size
+		}
+		for j, op := range history {
+			parts[of[j]] = append(parts[of[j]], op)
 		}
 		return parts
 	}
