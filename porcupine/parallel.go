@@ -19,7 +19,9 @@ const firstBudget = 1 << 11
 // budget if undecided. So one hard partition cannot delay the verdict on the
 // others, and an Illegal one is found early. Without verbose, the first
 // Illegal partition stops the rest; with verbose, the rest get a grace period
-// (see CheckOperationsVerbose).
+// (see CheckOperationsVerbose). A small check (inlineOps) takes the first
+// turns on the caller's goroutine alone, and starts the workers only if a
+// partition is still undecided after its turn.
 func checkPartitions(model Model, byValue bool, parts [][]Operation, verbose bool, timeout time.Duration) (CheckResult, LinearizationInfo) {
 	start := time.Now()
 	ctx, cancel := context.Background(), context.CancelFunc(func() {})
