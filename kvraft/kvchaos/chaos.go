@@ -6,7 +6,6 @@
 package kvchaos
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -56,52 +55,10 @@ func start(t *testing.T, cfg chaos.Config, onPaxos bool, keys, maxraftstate int,
 	if !onPaxos { // the run report's lanes show Raft's state (Paxos has no roles or terms)
 		c.RecordStates(0, func(_ int, kv *kvraft.KVServer) report.State { return rafttest.State(kv.Raft()) })
 	}
-	// clerk makes a clerk that gives up when ctx ends; op is one of its
-	// operations, abandoned if the clerk was closed meanwhile.
-	clerk := func(ctx context.Context) *kvraft.Clerk {
-		ck := kvraft.MakeClerk(c.MakeClient().Ends())
-		context.AfterFunc(ctx, ck.Close)
-		return ck
-	}
-	op := func(ck *kvraft.Clerk, in models.KvInput) chaos.Op {
-		return chaos.Op{Input: in, Do: func() (any, bool) {
-			var out models.KvOutput
-			switch in.Op {
-			case models.OpGet:
-				out.Value = ck.Get(in.Key)
-			case models.OpPut:
-				ck.Put(in.Key, in.Value)
-			default:
-				ck.Append(in.Key, in.Value)
-			}
-			return out, !ck.Closed()
-		}}
-	}
-	return chaos.Service{
-		Clusters: []chaos.Faultable{c},
-		// Gets (50%), Puts (20%) and Appends on shared keys; every value written is unique.
-		Client: func(ctx context.Context, id int, r *rand.Rand) func() chaos.Op {
-			ck, j := clerk(ctx), 0
-			return func() chaos.Op {
-				j++
-				in := models.KvInput{Op: models.OpAppend, Key: fmt.Sprintf("k%d", r.IntN(keys)), Value: fmt.Sprintf("[%d.%d]", id, j)}
-				if p := r.IntN(10); p < 5 {
-					in.Op, in.Value = models.OpGet, ""
-				} else if p < 7 {
-					in.Op = models.OpPut
-				}
-				return op(ck, in)
-			}
-		},
-		// A new client writes and reads back; porcupine judges the values.
-		Probe: func(ctx context.Context, do func(chaos.Op) (any, bool)) error {
-			ck := clerk(ctx)
-			for _, in := range []models.KvInput{{Op: models.OpPut, Key: "probe", Value: "healed"}, {Op: models.OpGet, Key: "probe"}} {
-				if _, ok := do(op(ck, in)); !ok {
-					return fmt.Errorf("a new client's operation %+v did not return", in)
-				}
-			}
-			return nil
-		},
-	}
+	// Gets (50%), Puts (20%) and Appends on shared keys; every value written is unique.
+	return chaos.KV{
+		Clerk: func() chaos.KVClerk { return kvraft.MakeClerk(c.MakeClient().Ends()) },
+		Key:   func(r *rand.Rand) string { return fmt.Sprintf("k%d", r.IntN(keys)) },
+		Gets:  50, Puts: 20,
+	}.Service(c)
 }

@@ -6,7 +6,6 @@
 package kvsrvchaos
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -45,50 +44,12 @@ func start(t *testing.T, cfg chaos.Config, keys int) chaos.Service {
 		kv := kvsrv.StartKVServer()
 		return kv, []any{kv}
 	})
-	clerk := func(ctx context.Context) *kvsrv.Clerk {
-		ck := kvsrv.MakeClerk(c.MakeClient().Ends()[0])
-		context.AfterFunc(ctx, ck.Close)
-		return ck
-	}
-	op := func(ck *kvsrv.Clerk, in models.KvInput) chaos.Op {
-		return chaos.Op{Input: in, Do: func() (any, bool) {
-			var out models.KvOutput
-			switch in.Op {
-			case models.OpGet:
-				out.Value = ck.Get(in.Key)
-			case models.OpPut:
-				ck.Put(in.Key, in.Value)
-			default:
-				out.Value = ck.Append(in.Key, in.Value)
-			}
-			return out, !ck.Closed()
-		}}
-	}
-	return chaos.Service{
-		Clusters: []chaos.Faultable{c},
-		// Gets (40%), Puts (20%) and Appends, each written value unique.
-		Client: func(ctx context.Context, id int, r *rand.Rand) func() chaos.Op {
-			ck, j := clerk(ctx), 0
-			return func() chaos.Op {
-				j++
-				in := models.KvInput{Op: models.OpAppendOld, Key: fmt.Sprint("k", r.IntN(keys)), Value: fmt.Sprintf("[%d.%d]", id, j)}
-				if p := r.IntN(10); p < 4 {
-					in.Op, in.Value = models.OpGet, ""
-				} else if p < 6 {
-					in.Op = models.OpPut
-				}
-				return op(ck, in)
-			}
-		},
-		// A new client writes and reads back; porcupine judges the values.
-		Probe: func(ctx context.Context, do func(chaos.Op) (any, bool)) error {
-			ck := clerk(ctx)
-			for _, in := range []models.KvInput{{Op: models.OpPut, Key: "probe", Value: "healed"}, {Op: models.OpGet, Key: "probe"}} {
-				if _, ok := do(op(ck, in)); !ok {
-					return fmt.Errorf("a new client's %s did not return", models.KvModel.DescribeOperation(in, nil))
-				}
-			}
-			return nil
-		},
-	}
+	// Gets (40%), Puts (20%) and Appends returning the old value, each
+	// written value unique.
+	return chaos.KV{
+		Clerk: func() chaos.KVClerk { return kvsrv.MakeClerk(c.MakeClient().Ends()[0]) },
+		Key:   func(r *rand.Rand) string { return fmt.Sprint("k", r.IntN(keys)) },
+		Gets:  40, Puts: 20,
+		AppendOld: true,
+	}.Service(c)
 }

@@ -51,9 +51,22 @@
 // Stats. Fault kinds are not the lab's business: the nemesis and its flags
 // come from labtest's table of fault kinds.
 //
+// A key/value lab need not write Client and Probe: KV is the workload the
+// key/value labs share (a random mix of Gets, Puts and Appends on shared
+// keys with unique values, and a probe that writes and reads back), and
+// KV.Service makes the Service from the lab's clerk factory, key chooser
+// and mix:
+//
+//	return chaos.KV{
+//		Clerk: func() chaos.KVClerk { return kvraft.MakeClerk(c.MakeClient().Ends()) },
+//		Key:   func(r *rand.Rand) string { return fmt.Sprint("k", r.IntN(5)) },
+//		Gets:  50, Puts: 20, // percent; the rest are appends
+//	}.Service(c)
+//
 // # Files
 //
 //   - lab.go: Lab, Service, Op, the registry (Register, Labs)
+//   - kv.go: KV, the key/value labs' workload, and KVClerk
 //   - config.go: Config, its defaults and validation, the common flags
 //   - run.go: Run, the rounds, the clients, liveness
 //   - summary.go: Summary, its printed and JSON forms, the artefacts

@@ -110,58 +110,24 @@ func start(t *testing.T, cfg chaos.Config, s settings) chaos.Service {
 	admin.Join(d.members(0, 1)) // start with two groups (or one)
 	go d.administer(t.Context(), admin, d.ctrl.World().Rand(), s.every)
 
-	clerk := func(ctx context.Context) *shardkv.Clerk {
-		cl := d.ctrl.MakeClient()
-		ck := shardkv.MakeClerk(cl.Ends(), cl.MakeEnd)
-		context.AfterFunc(ctx, ck.Close)
-		return ck
+	// A new client (the probe) writes and reads a key on every shard.
+	var probe []models.KvInput
+	for s := range shardctrler.NShards {
+		key := fmt.Sprint(s)
+		probe = append(probe, models.KvInput{Op: models.OpAppend, Key: key, Value: "<healed>"}, models.KvInput{Op: models.OpGet, Key: key})
 	}
-	op := func(ck *shardkv.Clerk, in models.KvInput) chaos.Op {
-		return chaos.Op{Input: in, Do: func() (any, bool) {
-			var out models.KvOutput
-			switch in.Op {
-			case models.OpGet:
-				out.Value = ck.Get(in.Key)
-			case models.OpPut:
-				ck.Put(in.Key, in.Value)
-			default:
-				ck.Append(in.Key, in.Value)
-			}
-			return out, !ck.Closed()
-		}}
-	}
-	return chaos.Service{
-		Clusters: clusters,
-		// Gets (50%), Puts (20%) and Appends; key i lands on shard i mod 10.
-		Client: func(ctx context.Context, id int, r *rand.Rand) func() chaos.Op {
-			ck, j := clerk(ctx), 0
-			return func() chaos.Op {
-				j++
-				in := models.KvInput{Op: models.OpAppend, Key: fmt.Sprint(r.IntN(s.keys)), Value: fmt.Sprintf("[%d.%d]", id, j)}
-				if p := r.IntN(10); p < 5 {
-					in.Op, in.Value = models.OpGet, ""
-				} else if p < 7 {
-					in.Op = models.OpPut
-				}
-				return op(ck, in)
-			}
+	// Gets (50%), Puts (20%) and Appends; key i lands on shard i mod 10.
+	svc := chaos.KV{
+		Clerk: func() chaos.KVClerk {
+			cl := d.ctrl.MakeClient()
+			return shardkv.MakeClerk(cl.Ends(), cl.MakeEnd)
 		},
-		// A new client writes and reads a key on every shard.
-		Probe: func(ctx context.Context, do func(chaos.Op) (any, bool)) error {
-			ck := clerk(ctx)
-			for s := range shardctrler.NShards {
-				key := fmt.Sprint(s)
-				for _, in := range []models.KvInput{{Op: models.OpAppend, Key: key, Value: "<healed>"}, {Op: models.OpGet, Key: key}} {
-					if _, ok := do(op(ck, in)); !ok {
-						return fmt.Errorf("a new client's operation %+v did not return", in)
-					}
-				}
-			}
-			return nil
-		},
-		Violations: d.violations,
-		Stats:      d.statLines,
-	}
+		Key:  func(r *rand.Rand) string { return fmt.Sprint(r.IntN(s.keys)) },
+		Gets: 50, Puts: 20,
+		Probe: probe,
+	}.Service(clusters...)
+	svc.Violations, svc.Stats = d.violations, d.statLines
+	return svc
 }
 
 // members returns the gid -> servers map of groups gis (those that exist).
