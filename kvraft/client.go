@@ -1,10 +1,10 @@
 package kvraft
 
 import (
-	"sync"
 	"time"
 
 	"distlab/labrpc"
+	"distlab/rsm"
 )
 
 // retryPause is how long a Clerk waits after every server has failed it
@@ -18,14 +18,7 @@ const retryPause = 20 * time.Millisecond
 // exactly-once session allows only one outstanding request); use one Clerk
 // per concurrent client.
 type Clerk struct {
-	servers  []*labrpc.ClientEnd
-	clientID int64
-	turn     chan struct{} // a one-slot semaphore: holds the token while an operation runs
-	closed   chan struct{} // closed by Close
-	close    sync.Once
-	// Guarded by turn:
-	seq    int64 // sequence number of the latest Put/Append
-	leader int   // the server that answered last
+	s *rsm.Session
 }
 
 // MakeClerk returns a Clerk that talks to the group through servers. Its
@@ -35,24 +28,15 @@ func MakeClerk(servers []*labrpc.ClientEnd) *Clerk {
 	if len(servers) == 0 {
 		panic("kvraft.MakeClerk: no servers")
 	}
-	r := servers[0].Rand()
-	var id int64
-	for id == 0 {
-		id = r.Int64() // 0 means anonymous to rsm
-	}
-	ck := &Clerk{servers: servers, clientID: id, turn: make(chan struct{}, 1), closed: make(chan struct{})}
-	ck.leader = r.IntN(len(servers))
-	return ck
+	return &Clerk{rsm.NewSession(servers, retryPause)}
 }
 
 // Get returns the current value of key, or "" if it has none. It retries
 // until some server answers.
 func (ck *Clerk) Get(key string) string {
-	ck.turn <- struct{}{}
-	defer func() { <-ck.turn }()
 	args := GetArgs{Key: key}
 	var value string
-	ck.call(func(s *labrpc.ClientEnd) bool {
+	ck.s.Read(func(s *labrpc.ClientEnd) bool {
 		var reply GetReply
 		if !s.Call("KVServer.Get", &args, &reply) {
 			return false
@@ -73,11 +57,8 @@ func (ck *Clerk) Put(key, value string) { ck.putAppend(key, value, OpPut) }
 func (ck *Clerk) Append(key, value string) { ck.putAppend(key, value, OpAppend) }
 
 func (ck *Clerk) putAppend(key, value, op string) {
-	ck.turn <- struct{}{}
-	defer func() { <-ck.turn }()
-	ck.seq++
-	args := PutAppendArgs{Key: key, Value: value, Op: op, ClientID: ck.clientID, Seq: ck.seq}
-	ck.call(func(s *labrpc.ClientEnd) bool {
+	ck.s.Write(func(clientID, seq int64, s *labrpc.ClientEnd) bool {
+		args := PutAppendArgs{Key: key, Value: value, Op: op, ClientID: clientID, Seq: seq}
 		var reply PutAppendReply
 		return s.Call("KVServer.PutAppend", &args, &reply) && reply.Err == OK
 	})
@@ -89,33 +70,8 @@ func (ck *Clerk) putAppend(key, value, op string) {
 // unknown. Close is for tests and tools that must stop a client whose
 // servers may never answer; Closed tells them whether an operation's result
 // can be trusted.
-func (ck *Clerk) Close() { ck.close.Do(func() { close(ck.closed) }) }
+func (ck *Clerk) Close() { ck.s.Close() }
 
 // Closed reports whether Close has been called. An operation that returned
 // before Close was called completed normally.
-func (ck *Clerk) Closed() bool {
-	select {
-	case <-ck.closed:
-		return true
-	default:
-		return false
-	}
-}
-
-// call sends one request with try until a server accepts it, starting at
-// the last known leader and moving to the next server after each failure,
-// or until the Clerk is closed. Caller holds the turn.
-func (ck *Clerk) call(try func(*labrpc.ClientEnd) bool) {
-	for failures := 0; !ck.Closed(); {
-		if try(ck.servers[ck.leader]) {
-			return
-		}
-		ck.leader = (ck.leader + 1) % len(ck.servers)
-		if failures++; failures%len(ck.servers) == 0 {
-			select {
-			case <-time.After(retryPause):
-			case <-ck.closed:
-			}
-		}
-	}
-}
+func (ck *Clerk) Closed() bool { return ck.s.Closed() }

@@ -20,6 +20,9 @@
 // client must number its requests 1, 2, 3, ... and have at most one
 // outstanding at a time. A request with client id 0 is anonymous: it is
 // applied every time it reaches the log, which suits reads.
+// A Session is that client side (the id, the numbering, one request at a
+// time, retrying at the next server until one accepts), which the services'
+// Clerks are built on.
 //
 // Snapshots. When the consensus state saved in the Persister reaches
 // maxraftstate bytes, the RSM asks the log to compact itself behind a

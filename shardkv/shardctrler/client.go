@@ -2,10 +2,10 @@ package shardctrler
 
 import (
 	"fmt"
-	"sync"
 	"time"
 
 	"distlab/labrpc"
+	"distlab/rsm"
 )
 
 // retryPause is how long a Clerk waits after every server has failed it
@@ -19,14 +19,7 @@ const retryPause = 50 * time.Millisecond
 // (an exactly-once session allows one outstanding request); use one Clerk
 // per concurrent client.
 type Clerk struct {
-	servers  []*labrpc.ClientEnd
-	clientID int64
-	turn     chan struct{} // one-slot semaphore: holds the token while an operation runs
-	closed   chan struct{} // closed by Close
-	close    sync.Once
-	// Guarded by turn:
-	seq    int64 // sequence number of the latest Join/Leave/Move
-	leader int   // the server that answered last
+	s *rsm.Session
 }
 
 // MakeClerk returns a Clerk that talks to the controller through servers.
@@ -36,13 +29,7 @@ func MakeClerk(servers []*labrpc.ClientEnd) *Clerk {
 	if len(servers) == 0 {
 		panic("shardctrler.MakeClerk: no servers")
 	}
-	r := servers[0].Rand()
-	var id int64
-	for id == 0 {
-		id = r.Int64() // 0 means anonymous to rsm
-	}
-	return &Clerk{servers: servers, clientID: id, leader: r.IntN(len(servers)),
-		turn: make(chan struct{}, 1), closed: make(chan struct{})}
+	return &Clerk{rsm.NewSession(servers, retryPause)}
 }
 
 // Query returns configuration num, or the latest one if num is -1 or
@@ -50,7 +37,7 @@ func MakeClerk(servers []*labrpc.ClientEnd) *Clerk {
 // answers (or the Clerk is closed: then it returns the zero Config).
 func (ck *Clerk) Query(num int) Config {
 	var cfg Config
-	ck.do(func(s *labrpc.ClientEnd) bool {
+	ck.s.Read(func(s *labrpc.ClientEnd) bool {
 		var reply QueryReply
 		ok := s.Call("ShardCtrler.Query", &QueryArgs{Num: num}, &reply) && reply.Err == OK
 		if ok {
@@ -72,17 +59,17 @@ func (ck *Clerk) Join(servers map[int][]string) {
 			panic(fmt.Sprintf("shardctrler.Clerk.Join: gid %d: group ids must be positive (0 means no group)", gid))
 		}
 	}
-	ck.write(func(seq int64, s *labrpc.ClientEnd) bool {
+	ck.s.Write(func(clientID, seq int64, s *labrpc.ClientEnd) bool {
 		var reply JoinReply
-		return s.Call("ShardCtrler.Join", &JoinArgs{Servers: servers, ClientID: ck.clientID, Seq: seq}, &reply) && reply.Err == OK
+		return s.Call("ShardCtrler.Join", &JoinArgs{Servers: servers, ClientID: clientID, Seq: seq}, &reply) && reply.Err == OK
 	})
 }
 
 // Leave removes the groups gids and rebalances their shards over the rest.
 func (ck *Clerk) Leave(gids []int) {
-	ck.write(func(seq int64, s *labrpc.ClientEnd) bool {
+	ck.s.Write(func(clientID, seq int64, s *labrpc.ClientEnd) bool {
 		var reply LeaveReply
-		return s.Call("ShardCtrler.Leave", &LeaveArgs{GIDs: gids, ClientID: ck.clientID, Seq: seq}, &reply) && reply.Err == OK
+		return s.Call("ShardCtrler.Leave", &LeaveArgs{GIDs: gids, ClientID: clientID, Seq: seq}, &reply) && reply.Err == OK
 	})
 }
 
@@ -92,9 +79,9 @@ func (ck *Clerk) Move(shard int, gid int) {
 	if shard < 0 || shard >= NShards {
 		panic(fmt.Sprintf("shardctrler.Clerk.Move: shard %d is not in [0, %d)", shard, NShards))
 	}
-	ck.write(func(seq int64, s *labrpc.ClientEnd) bool {
+	ck.s.Write(func(clientID, seq int64, s *labrpc.ClientEnd) bool {
 		var reply MoveReply
-		return s.Call("ShardCtrler.Move", &MoveArgs{Shard: shard, GID: gid, ClientID: ck.clientID, Seq: seq}, &reply) && reply.Err == OK
+		return s.Call("ShardCtrler.Move", &MoveArgs{Shard: shard, GID: gid, ClientID: clientID, Seq: seq}, &reply) && reply.Err == OK
 	})
 }
 
@@ -102,47 +89,7 @@ func (ck *Clerk) Move(shard int, gid int) {
 // as its current RPC does, and later operations return at once, without
 // effect (a Query returns the zero Config). Servers that poll the controller
 // close their Clerk on Kill.
-func (ck *Clerk) Close() { ck.close.Do(func() { close(ck.closed) }) }
+func (ck *Clerk) Close() { ck.s.Close() }
 
 // Closed reports whether Close has been called.
-func (ck *Clerk) Closed() bool {
-	select {
-	case <-ck.closed:
-		return true
-	default:
-		return false
-	}
-}
-
-// write numbers a Join, Leave or Move and sends it until it is applied.
-func (ck *Clerk) write(try func(seq int64, s *labrpc.ClientEnd) bool) {
-	ck.turn <- struct{}{}
-	defer func() { <-ck.turn }()
-	ck.seq++
-	seq := ck.seq
-	ck.call(func(s *labrpc.ClientEnd) bool { return try(seq, s) })
-}
-
-func (ck *Clerk) do(try func(*labrpc.ClientEnd) bool) {
-	ck.turn <- struct{}{}
-	defer func() { <-ck.turn }()
-	ck.call(try)
-}
-
-// call sends one request with try until a server accepts it, starting at
-// the last server that answered, or until the Clerk is closed. Caller
-// holds the turn.
-func (ck *Clerk) call(try func(*labrpc.ClientEnd) bool) {
-	for failures := 0; !ck.Closed(); {
-		if try(ck.servers[ck.leader]) {
-			return
-		}
-		ck.leader = (ck.leader + 1) % len(ck.servers)
-		if failures++; failures%len(ck.servers) == 0 {
-			select {
-			case <-time.After(retryPause):
-			case <-ck.closed:
-			}
-		}
-	}
-}
+func (ck *Clerk) Closed() bool { return ck.s.Closed() }
