@@ -144,8 +144,8 @@ func TestAppendRetriedAcrossRestartFromSnapshotIsAppliedOnce(t *testing.T) {
 			defer close(done)
 			ck.Append("k", "b")
 		}()
-		for other.Get("k") != "ab" {
-			time.Sleep(50 * time.Millisecond)
+		for start := time.Now(); other.Get("k") != "ab"; time.Sleep(50 * time.Millisecond) {
+			require.Less(t, time.Since(start), 5*time.Second, "the Append was not applied once within 5 s (value %q)", other.Get("k"))
 		}
 		for i := range 30 {
 			other.Put(fmt.Sprint(i), fmt.Sprint(i))
