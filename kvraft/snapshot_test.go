@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"distlab/labrpc"
-	"distlab/labtest"
 )
 
 func TestInstalledSnapshotBringsLaggingServerUpToDate(t *testing.T) {
@@ -121,9 +120,9 @@ func TestSharedKeysWithSnapshotsRestartsPartitionsAndUnreliableNetwork(t *testin
 // crash and restart. The retry that finally gets an answer reaches servers
 // that know the Append only from their snapshot: it must not append again.
 func TestAppendRetriedAcrossRestartFromSnapshotIsAppliedOnce(t *testing.T) {
-	labtest.Run(t, func(t *testing.T) {
+	both(t, func(t *testing.T, be backend) {
 		const maxraftstate = 1000
-		c := newCluster(t, 3, false, maxraftstate)
+		c := newCluster(t, be, 3, false, maxraftstate)
 		ck, other := c.clerk(all(3)...), c.clerk(all(3)...)
 		ck.Put("k", "a")
 		var lose atomic.Bool
