@@ -2,9 +2,14 @@ package kvraft
 
 import (
 	"fmt"
+	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"distlab/labrpc"
 )
 
 func TestInstalledSnapshotBringsLaggingServerUpToDate(t *testing.T) {
@@ -104,5 +109,56 @@ func TestSnapshotsWithRestartsPartitionsAndUnreliableNetwork(t *testing.T) {
 func TestSharedKeysWithSnapshotsRestartsPartitionsAndUnreliableNetwork(t *testing.T) {
 	both(t, func(t *testing.T, be backend) {
 		workload{servers: 7, clients: 15, unreliable: true, crash: true, partitions: true, randomKeys: true, maxraftstate: 1000}.run(t, be)
+	})
+}
+
+// The duplicate table is part of the state a snapshot saves: a server that
+// restarts from a snapshot must still recognise a retry of an Append it
+// applied before the crash. Here every reply to one clerk's Append is lost,
+// so the clerk keeps retrying it while the Append is applied, enough other
+// writes follow for every server to snapshot past it, and all servers
+// crash and restart. The retry that finally gets an answer reaches servers
+// that know the Append only from their snapshot: it must not append again.
+func TestAppendRetriedAcrossRestartFromSnapshotIsAppliedOnce(t *testing.T) {
+	both(t, func(t *testing.T, be backend) {
+		const maxraftstate = 1000
+		c := newCluster(t, be, 3, false, maxraftstate)
+		ck, other := c.clerk(all(3)...), c.clerk(all(3)...)
+		ck.Put("k", "a")
+		var lose atomic.Bool
+		var lost atomic.Int32
+		lose.Store(true)
+		fromCk := fmt.Sprintf("client-%d>", ck.cl.ID())
+		rec := c.World().Recorder()
+		c.World().Network().SetObserver(func(m *labrpc.Message) {
+			if end, _ := m.End.(string); lose.Load() && m.Kind == labrpc.Reply &&
+				m.Method == "KVServer.PutAppend" && strings.HasPrefix(end, fromCk) {
+				m.Fate = labrpc.Dropped
+				lost.Add(1)
+			}
+			rec.Observe(m)
+		})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			ck.Append("k", "b")
+		}()
+		for start := time.Now(); other.Get("k") != "ab"; time.Sleep(50 * time.Millisecond) {
+			require.Less(t, time.Since(start), 5*time.Second, "the Append was not applied once within 5 s (value %q)", other.Get("k"))
+		}
+		for i := range 30 {
+			other.Put(fmt.Sprint(i), fmt.Sprint(i))
+		}
+		c.settle()
+		for i := range 3 {
+			require.Positive(t, c.snapshotSize(i), "server %d has no snapshot: the scenario needs one", i)
+		}
+		c.crashAll()
+		c.restartAll()
+		require.Positive(t, lost.Load(), "no reply to the Append was lost: the scenario needs one")
+		lose.Store(false)
+		<-done
+		require.Equal(t, "ab", other.Get("k"), "an Append retried after a restart from a snapshot was applied twice")
+		c.checkLinearizable()
 	})
 }

@@ -216,3 +216,39 @@ func TestPersistedStateRestoresTermVoteAndLog(t *testing.T) {
 		t.Fatalf("restored command at 5 is %v, want 105", got.log.command(5))
 	}
 }
+
+// Figure 2, AppendEntries: "If leaderCommit > commitIndex, set commitIndex =
+// min(leaderCommit, index of last new entry)". The follower's entries after
+// those the message confirmed may be an old leader's uncommitted suffix, so
+// the leader's commit index says nothing about them. (Our leader's messages
+// always carry its log up to its commit index, except at the batch limit,
+// where the fast backup has already found the conflict; so no cluster run
+// reaches this case, but a leader that sends empty heartbeats from a
+// lagging nextIndex does.)
+func TestFollowerCommitsOnlyEntriesTheLeaderConfirmed(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    AppendEntriesArgs
+		confirm int
+	}{
+		{"heartbeat after the common prefix", AppendEntriesArgs{PrevLogIndex: 2, PrevLogTerm: 1}, 2},
+		{"entries of the common prefix", AppendEntriesArgs{PrevLogIndex: 0, PrevLogTerm: 0,
+			Entries: []LogEntry{{Term: 1, Command: 101}}}, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			// Indices 3 and 4 come from a leader of term 2 and were never
+			// committed; the leader of term 3 holds [1 1 3 3 3] and has
+			// committed all five.
+			rf := testPeer(t, 3, 1, 1, 1, 2, 2)
+			args := c.args
+			args.Term, args.LeaderID, args.LeaderCommit = 3, 0, 5
+			var reply AppendEntriesReply
+			rf.AppendEntries(&args, &reply)
+			if !reply.Success || rf.commitIndex != c.confirm {
+				t.Fatalf("success %v, commitIndex %d; want true and %d: entries the leader did not confirm were committed (log terms %v)",
+					reply.Success, rf.commitIndex, c.confirm, logTerms(rf))
+			}
+		})
+	}
+}
