@@ -26,6 +26,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -228,8 +229,15 @@ func NewPlayer(s *labtest.Schedule, path string, o Options, out io.Writer) (*Pla
 // a failure's artefacts under the folder artefacts, and reports whether it
 // failed, with its output.
 func (p *Player) Play(sched string, seed int64, artefacts string) (failed bool, output []byte, wall time.Duration, err error) {
+	return p.play(nil, sched, seed, artefacts)
+}
+
+// play is Play with flags appended to the recorded command line (a shrink
+// candidate's knobs; none for a go test test, which has no knobs).
+func (p *Player) play(flags []string, sched string, seed int64, artefacts string) (failed bool, output []byte, wall time.Duration, err error) {
 	start := time.Now()
-	cmd := exec.Command(p.argv[0], p.argv[1:]...)
+	argv := append(slices.Clone(p.argv), flags...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = p.dir
 	cmd.Env = append(os.Environ(),
 		labtest.EnvReplay+"="+sched,
