@@ -2,11 +2,15 @@ package replay
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"distlab/labtest"
 )
 
 // recorded is a chaos run of 10 s with 5 clients and 20 nemesis events,
@@ -92,4 +96,38 @@ func TestSearchStopsAtItsBudgetWithTheBestSoFar(t *testing.T) {
 	require.Less(t, best.Duration, sp.Duration, "two bisection steps shortened the run")
 	require.GreaterOrEqual(t, best.Duration, 2*time.Second)
 	require.Equal(t, sp.Clients, best.Clients, "the budget ran out before the clients")
+}
+
+// A candidate of a distlab chaos run is a schedule whose command line
+// sets its knobs, whose events happen within its duration and whose rates
+// are scaled; it reads back as a schedule (what DISTLAB_REPLAY loads).
+func TestACandidateScheduleCarriesItsKnobsInItsCommand(t *testing.T) {
+	rec := &labtest.Schedule{Version: 1, Seed: 7, Test: "chaos-kvraft",
+		Command: []string{"distlab", "chaos", "kvraft", "-seed", "7"}}
+	nemesis := []labtest.Event{
+		{At: time.Second, Kind: labtest.KindCrash, By: labtest.ByNemesis, Cluster: "server", Server: 1},
+		{At: 2 * time.Second, Kind: labtest.KindLossy, By: labtest.ByNemesis, Cluster: "server", From: 0, To: 1, Rate: 0.5, For: time.Second},
+		{At: 4 * time.Second, Kind: labtest.KindCrash, By: labtest.ByNemesis, Cluster: "server", Server: 2},
+	}
+	sp := Space{At: []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}, Duration: 10 * time.Second, Clients: 3, Rates: true}
+	c := Candidate{Events: []int{1, 2}, Duration: 3 * time.Second, Clients: 1, RateScale: 0.5}
+	s, flags := sp.schedule(rec, nemesis, c)
+	require.Equal(t, []string{"-duration", "3s", "-clients", "1"}, flags)
+	require.Equal(t, []string{"distlab", "chaos", "kvraft", "-seed", "7", "-duration", "3s", "-clients", "1"}, s.Command)
+	require.Len(t, s.Events, 1, "the crash at 4 s is past the 3 s run")
+	require.Equal(t, 0.25, s.Events[0].Rate)
+	require.Equal(t, 0.5, nemesis[1].Rate, "the recorded event is unchanged")
+	require.Equal(t, Measure{Events: 1, Span: 2 * time.Second, Duration: 3 * time.Second, Clients: 1, RateScale: 0.5}, sp.measure(nemesis, c))
+
+	file := filepath.Join(t.TempDir(), "minimal.json")
+	b, err := s.Marshal()
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(file, b, 0o644))
+	back, err := labtest.LoadSchedule(file)
+	require.NoError(t, err)
+	require.Equal(t, s.Command, back.Command)
+	require.Equal(t, s.Events[0].Rate, back.Events[0].Rate)
+
+	_, flags = sp.schedule(rec, nemesis, Candidate{Events: []int{0}, Duration: sp.Duration, Clients: sp.Clients, RateScale: 1})
+	require.Empty(t, flags, "knobs as recorded add no flags")
 }

@@ -294,14 +294,17 @@ const shrinkUsage = `usage: distlab shrink [flags] DIR|schedule.json
 
 Searches for a smaller failure schedule that still makes a recorded
 failure happen. DIR is a failure artefact folder (or its schedule.json).
-The events the nemesis applied are dropped by delta debugging — each
-candidate replayed up to -k times under the recorded seed, and kept if at
-least -rate of them fail — until no single chunk can go. The result,
-minimal.json beside the schedule (or -o), is a schedule that
+One dimension after the other: the events the nemesis applied are dropped
+by delta debugging; a run of distlab chaos is shortened (-duration, to
+100 ms) and given fewer clients (-clients); the rates of lossy and
+duplicate events are lowered. Each candidate is replayed up to -k times
+under the recorded seed, and kept if at least -rate of them fail. The
+result, minimal.json beside the schedule (or -o), is a schedule that
 DISTLAB_REPLAY and a testdata regression table (Cluster.Apply) accept as
-is; the artefacts of a failing run of it are kept in minimal-report/.
-It prints the events, the time of the last one and the reproduction rate
-before and after.
+is (a chaos run's shrunk flags are in its command line); the artefacts of
+a failing run of it are kept in minimal-report/. It prints the events,
+the virtual duration, the clients, the rates' scale and the reproduction
+rate before and after.
 
 Exit status: 0 when a schedule was written, 1 when the recorded failure
 does not reproduce often enough to shrink, 2 for bad usage.
