@@ -26,7 +26,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -232,11 +231,13 @@ func (p *Player) Play(sched string, seed int64, artefacts string) (failed bool, 
 	return p.play(nil, sched, seed, artefacts)
 }
 
-// play is Play with flags appended to the recorded command line (a shrink
-// candidate's knobs; none for a go test test, which has no knobs).
-func (p *Player) play(flags []string, sched string, seed int64, artefacts string) (failed bool, output []byte, wall time.Duration, err error) {
+// play is Play with the command line argv instead of the recorded one (a
+// shrink candidate's, its knobs set) unless argv is empty.
+func (p *Player) play(argv []string, sched string, seed int64, artefacts string) (failed bool, output []byte, wall time.Duration, err error) {
 	start := time.Now()
-	argv := append(slices.Clone(p.argv), flags...)
+	if len(argv) == 0 {
+		argv = p.argv
+	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = p.dir
 	cmd.Env = append(os.Environ(),

@@ -111,8 +111,7 @@ func TestACandidateScheduleCarriesItsKnobsInItsCommand(t *testing.T) {
 	}
 	sp := Space{At: []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}, Duration: 10 * time.Second, Clients: 3, Rates: true}
 	c := Candidate{Events: []int{1, 2}, Duration: 3 * time.Second, Clients: 1, RateScale: 0.5}
-	s, flags := sp.schedule(rec, nemesis, c)
-	require.Equal(t, []string{"-duration", "3s", "-clients", "1"}, flags)
+	s := sp.schedule(rec, nemesis, c)
 	require.Equal(t, []string{"distlab", "chaos", "kvraft", "-seed", "7", "-duration", "3s", "-clients", "1"}, s.Command)
 	require.Len(t, s.Events, 1, "the crash at 4 s is past the 3 s run")
 	require.Equal(t, 0.25, s.Events[0].Rate)
@@ -128,6 +127,12 @@ func TestACandidateScheduleCarriesItsKnobsInItsCommand(t *testing.T) {
 	require.Equal(t, s.Command, back.Command)
 	require.Equal(t, s.Events[0].Rate, back.Events[0].Rate)
 
-	_, flags = sp.schedule(rec, nemesis, Candidate{Events: []int{0}, Duration: sp.Duration, Clients: sp.Clients, RateScale: 1})
-	require.Empty(t, flags, "knobs as recorded add no flags")
+	s = sp.schedule(rec, nemesis, Candidate{Events: []int{0}, Duration: sp.Duration, Clients: sp.Clients, RateScale: 1})
+	require.Equal(t, rec.Command, s.Command, "knobs as recorded leave the command as it was")
+
+	rec.Command = []string{"distlab", "chaos", "kvraft", "-clients=4", "-duration", "10s", "-seed", "7"}
+	s = sp.schedule(rec, nemesis, c)
+	require.Equal(t, []string{"distlab", "chaos", "kvraft", "-clients=1", "-duration", "3s", "-seed", "7"}, s.Command,
+		"a knob the command sets is changed in place")
+	require.Equal(t, "10s", rec.Command[5], "the recorded command is unchanged")
 }

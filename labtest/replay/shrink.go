@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -68,7 +69,7 @@ func (m Measure) rate() string {
 // candidate is replayed up to K times under the recorded seed and kept if
 // at least Rate of the replays fail. It writes the smallest schedule found
 // — one that DISTLAB_REPLAY and Cluster.Apply (a testdata regression
-// table) both accept; a shortened command's flags are in its command line
+// table) both accept; a shrunk command's -duration and -clients are set in its command line
 // — and keeps the artefacts of a failing run of it.
 func Shrink(ctx context.Context, path string, o ShrinkOptions, out io.Writer) (*ShrinkResult, error) {
 	if o.K < 1 {
@@ -115,21 +116,21 @@ func Shrink(ctx context.Context, path string, o ShrinkOptions, out io.Writer) (*
 	defer os.RemoveAll(tmp)
 	need := max(1, int(math.Ceil(o.Rate*float64(o.K))))
 
-	// candidate writes the schedule of c and returns the flags that set
-	// its knobs.
+	// candidate writes the schedule of c and returns the command line
+	// that runs it (nil: the recorded test's).
 	candidate := func(c Candidate, file string) ([]string, error) {
-		cs, flags := sp.schedule(s, nemesis, c)
+		cs := sp.schedule(s, nemesis, c)
 		b, err := cs.Marshal()
 		if err != nil {
 			return nil, err
 		}
-		return flags, os.WriteFile(file, b, 0o644)
+		return cs.Command, os.WriteFile(file, b, 0o644)
 	}
 	// replays runs c up to K times, stopping once the verdict is sure
 	// unless all is set, and measures it.
 	replays := func(c Candidate, file string, all bool, artefacts string) (Measure, error) {
 		m := sp.measure(nemesis, c)
-		flags, err := candidate(c, file)
+		argv, err := candidate(c, file)
 		if err != nil {
 			return m, err
 		}
@@ -137,7 +138,7 @@ func Shrink(ctx context.Context, path string, o ShrinkOptions, out io.Writer) (*
 			if ctx.Err() != nil {
 				return m, ctx.Err()
 			}
-			f, _, _, err := p.play(flags, file, s.Seed, artefacts)
+			f, _, _, err := p.play(argv, file, s.Seed, artefacts)
 			if err != nil {
 				return m, err
 			}
@@ -211,11 +212,11 @@ func knobs(dir string) (time.Duration, int) {
 	return sum.Duration, sum.Clients
 }
 
-// schedule is the schedule of candidate c — its kept events that happen
-// within its duration, their rates scaled — and the command-line flags
-// that set its knobs where they differ from the recorded ones (also
-// appended to the schedule's command, so that it replays as is).
-func (sp Space) schedule(s *labtest.Schedule, nemesis []labtest.Event, c Candidate) (*labtest.Schedule, []string) {
+// schedule is the schedule of candidate c: its kept events that happen
+// within its duration, their rates scaled, and for a command its command
+// line with the knobs that differ from the recorded ones set (so that it
+// replays as is).
+func (sp Space) schedule(s *labtest.Schedule, nemesis []labtest.Event, c Candidate) *labtest.Schedule {
 	cs := &labtest.Schedule{Version: s.Version, Seed: s.Seed, Package: s.Package, Test: s.Test,
 		Servers: s.Servers, Events: []labtest.Event{}}
 	for _, i := range c.Events {
@@ -226,17 +227,32 @@ func (sp Space) schedule(s *labtest.Schedule, nemesis []labtest.Event, c Candida
 		e.Rate *= c.RateScale
 		cs.Events = append(cs.Events, e)
 	}
-	var flags []string
-	if c.Duration != sp.Duration {
-		flags = append(flags, "-duration", c.Duration.String())
-	}
-	if c.Clients != sp.Clients {
-		flags = append(flags, "-clients", strconv.Itoa(c.Clients))
-	}
 	if len(s.Command) > 0 {
-		cs.Command = append(slices.Clone(s.Command), flags...)
+		cs.Command = slices.Clone(s.Command)
+		if c.Duration != sp.Duration {
+			cs.Command = setFlag(cs.Command, "duration", c.Duration.String())
+		}
+		if c.Clients != sp.Clients {
+			cs.Command = setFlag(cs.Command, "clients", strconv.Itoa(c.Clients))
+		}
 	}
-	return cs, flags
+	return cs
+}
+
+// setFlag sets flag -name to value in the command line argv: in place
+// where argv has it ("-name v", "--name v", "-name=v"), else appended.
+func setFlag(argv []string, name, value string) []string {
+	for i, a := range argv {
+		switch {
+		case (a == "-"+name || a == "--"+name) && i+1 < len(argv):
+			argv[i+1] = value
+			return argv
+		case strings.HasPrefix(a, "-"+name+"=") || strings.HasPrefix(a, "--"+name+"="):
+			argv[i] = "-" + name + "=" + value
+			return argv
+		}
+	}
+	return append(argv, "-"+name, value)
 }
 
 // measure describes candidate c before it is replayed.
