@@ -133,7 +133,7 @@ func (rf *Raft) startElection() {
 	}
 	for i := range rf.peers {
 		if i != rf.me {
-			go rf.requestVote(i, args)
+			rf.send(func() { rf.requestVote(i, args) })
 		}
 	}
 }

@@ -18,14 +18,16 @@
 //   - snapshot.go: Snapshot, InstallSnapshot.
 //   - persist.go: what is saved to the Persister and when.
 //   - apply.go: delivery of commands and snapshots on applyCh.
+//   - senders.go: the pool of goroutines that make the RPCs.
 //   - inspect.go: a copy of the peer's state for checkers (Inspect).
 //
 // Package distlab/raft/rafttest runs peers in a checked cluster on the
 // labtest harness; the package's tests and "distlab chaos raft" use it.
 //
 // Decision logic lives in plain methods over the peer's state, called with
-// rf.mu held; the goroutines (ticker, applier, one per RPC in flight) only
-// feed them and never block while holding rf.mu.
+// rf.mu held; the goroutines (ticker, applier, one per RPC in flight, kept
+// in a pool between calls) only feed them and never block while holding
+// rf.mu.
 //
 // # Virtual time
 //
@@ -34,7 +36,7 @@
 // timeouts) comes from peers[me].Rand(), the seeded source of the labrpc
 // network, so a test's seed replays the peer's timing choices too. After Kill
 // every goroutine of the peer ends promptly: the ticker and the applier at
-// once, and each RPC sender when its Call returns.
+// once, and each RPC sender when its Call returns (an idle one at once).
 //
 // # Debug output
 //
@@ -45,6 +47,7 @@ package raft
 import (
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"distlab/lablog"
@@ -150,6 +153,11 @@ type Raft struct {
 	lastSent   []time.Time // when the last RPC to i was sent
 
 	wg sync.WaitGroup // the ticker and the applier
+
+	// The pool of goroutines that make the RPCs (senders.go): an idle one
+	// receives its next call on sends (unbuffered); idleSenders counts them.
+	sends       chan func()
+	idleSenders atomic.Int32
 }
 
 // Make creates a peer. peers holds an end to every peer of the cluster, in
@@ -175,6 +183,7 @@ func Make(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh chan 
 		log:        newLog(),
 		leaderID:   -1,
 		tickerWake: make(chan struct{}, 1),
+		sends:      make(chan func()),
 	}
 	rf.applyCond = sync.NewCond(&rf.mu)
 	rf.readPersist(persister.ReadRaftState(), persister.ReadSnapshot())

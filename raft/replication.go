@@ -81,7 +81,7 @@ func (rf *Raft) sendTo(i int, heartbeat bool) {
 		Entries:      rf.log.from(prev+1, maxBatch),
 		LeaderCommit: rf.commitIndex,
 	}
-	go rf.appendEntries(i, args)
+	rf.send(func() { rf.appendEntries(i, args) })
 }
 
 // appendEntries sends one AppendEntries and handles the reply. It ends when

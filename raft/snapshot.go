@@ -44,7 +44,7 @@ func (rf *Raft) sendSnapshot(i int) {
 		Data:              rf.snapshot, // never modified in place, so safe to share
 	}
 	rf.log_.Printf("SNAP", "sends snapshot through %d to S%d", args.LastIncludedIndex, i)
-	go rf.installSnapshot(i, args)
+	rf.send(func() { rf.installSnapshot(i, args) })
 }
 
 // installSnapshot sends one InstallSnapshot and handles the reply. It ends

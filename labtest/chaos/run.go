@@ -51,7 +51,7 @@ func run(t *testing.T, lab *Lab, cfg Config, start Start) (s Summary) {
 		t.Fatalf("chaos: %s: bad settings:\n%v", lab.Name, err)
 	}
 	w := labtest.WorldOf(t)
-	s = Summary{Lab: lab.Name, Seed: w.Seed(), Servers: cfg.Servers, Clients: cfg.Clients, Live: true}
+	s = Summary{Lab: lab.Name, Seed: w.Seed(), Servers: cfg.Servers, Clients: cfg.Clients, Duration: cfg.Duration, Live: true}
 	var h *labtest.History
 	if lab.Model != nil {
 		h = w.History()

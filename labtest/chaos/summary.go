@@ -26,7 +26,10 @@ type Summary struct {
 	Seed    int64  `json:"seed"`
 	Servers int    `json:"servers"`
 	Clients int    `json:"clients"`
-	Rounds  int    `json:"rounds"` // rounds of faults begun
+	// Duration is how long the nemesis ran (Config.Duration, -duration):
+	// what distlab shrink shortens.
+	Duration time.Duration `json:"duration_ns"`
+	Rounds   int           `json:"rounds"` // rounds of faults begun
 	// Ops is the number of client operations completed; Pending were
 	// abandoned (their clients did not finish after healing).
 	Ops     int `json:"ops"`

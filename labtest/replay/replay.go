@@ -228,8 +228,17 @@ func NewPlayer(s *labtest.Schedule, path string, o Options, out io.Writer) (*Pla
 // a failure's artefacts under the folder artefacts, and reports whether it
 // failed, with its output.
 func (p *Player) Play(sched string, seed int64, artefacts string) (failed bool, output []byte, wall time.Duration, err error) {
+	return p.play(nil, sched, seed, artefacts)
+}
+
+// play is Play with the command line argv instead of the recorded one (a
+// shrink candidate's, its knobs set) unless argv is empty.
+func (p *Player) play(argv []string, sched string, seed int64, artefacts string) (failed bool, output []byte, wall time.Duration, err error) {
 	start := time.Now()
-	cmd := exec.Command(p.argv[0], p.argv[1:]...)
+	if len(argv) == 0 {
+		argv = p.argv
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = p.dir
 	cmd.Env = append(os.Environ(),
 		labtest.EnvReplay+"="+sched,

@@ -44,7 +44,8 @@ func TestShrinkingASchedulesLeavesTheOneEventTheFailureNeeds(t *testing.T) {
 	require.Equal(t, nemesis, res.Before.Events)
 	require.Equal(t, 2, res.Before.Failed)
 	require.Equal(t, 1, res.After.Events, buf.String())
-	require.Equal(t, replay.Measure{Events: 1, Span: res.After.Span, Failed: 2, Ran: 2}, res.After)
+	require.Equal(t, replay.Measure{Events: 1, Span: res.After.Span, RateScale: 1, Failed: 2, Ran: 2}, res.After,
+		"a go test test has no -duration or -clients to shrink")
 	require.Equal(t, filepath.Join(art, "minimal.json"), res.Minimal)
 	require.NotEmpty(t, res.Report, "a failing run of the minimal schedule keeps its artefacts")
 
@@ -60,7 +61,7 @@ func TestShrinkingASchedulesLeavesTheOneEventTheFailureNeeds(t *testing.T) {
 
 	var table bytes.Buffer
 	replay.WriteShrinkResult(&table, res)
-	require.Regexp(t, `before +\d+ +\S+ 2/2 \(100%\)\nminimal +1 +\S+ 2/2 \(100%\)`, table.String())
+	require.Regexp(t, `EVENTS +DURATION +CLIENTS +RATES +REPRODUCED\nbefore +\d+ +\S+ +- +1 2/2 \(100%\)\nminimal +1 +\S+ +- +1 2/2 \(100%\)`, table.String())
 }
 
 func TestShrinkSaysWhatIsWrongWithItsArguments(t *testing.T) {
