@@ -27,6 +27,10 @@ type Case struct {
 	// as pending (Return NoReturn), a form only ours accepts; nil when the
 	// history has none.
 	OursPending func(timeout time.Duration) string
+	// CountSteps checks the closed history once with each checker, its
+	// model's Step wrapped in a counter, and returns what each asked of the
+	// model and each verdict.
+	CountSteps func(timeout time.Duration) (ours, theirs StepCount, ourVerdict, theirVerdict string)
 }
 
 // The groups of cases, in the order a report lists them.
@@ -115,6 +119,9 @@ func newCase(group, name string, want bool, raw []rawOp, ourModel porcupine.Mode
 		},
 		Theirs: func(timeout time.Duration) string {
 			return string(upstream.CheckOperationsTimeout(theirModel, theirsOps, timeout))
+		},
+		CountSteps: func(timeout time.Duration) (StepCount, StepCount, string, string) {
+			return countSteps(ourModel, closed, theirModel, theirsOps, timeout)
 		},
 	}
 	for _, r := range raw {

@@ -7,11 +7,16 @@
 //
 //	cd bench && go run ./cmd/samecheck            # every group, 5 runs
 //	cd bench && go run ./cmd/samecheck -group etcd -v
+//	cd bench && go run ./cmd/samecheck -steps -group unpartitioned
 //
 // Each figure is the smallest of -runs measurements of wall time (CPU time
 // with -cpu), ours and upstream alternating; a measurement repeats a check until 20 ms have
 // passed, so short checks are timed over many repetitions. A verdict that
 // differs from the known one aborts the run.
+//
+// With -steps nothing is timed: each file is checked once by each checker,
+// its model's Step wrapped in a counter, and a table gives the calls of Step,
+// the distinct (state, operation) pairs among them and the distinct states.
 package main
 
 import (
@@ -33,6 +38,7 @@ func main() {
 	file := flag.String("file", "", "only the files matching this regular expression")
 	timeout := flag.Duration("timeout", time.Minute, "give up on one check after this long")
 	verbose := flag.Bool("v", false, "print every file's figures")
+	steps := flag.Bool("steps", false, "count what each checker asks of the model (calls of Step, distinct (state, operation) pairs, states) instead of timing")
 	flag.BoolVar(&useCPU, "cpu", false, "measure CPU time (user + system, all threads) instead of wall time")
 	flag.Parse()
 	groupRe, err := regexp.Compile(*group)
@@ -52,6 +58,10 @@ func main() {
 		if groupRe.MatchString(c.Group) && fileRe.MatchString(c.Name) {
 			byGroup[c.Group] = append(byGroup[c.Group], c)
 		}
+	}
+	if *steps {
+		countSteps(byGroup, *timeout)
+		return
 	}
 	clock := "wall"
 	if useCPU {
@@ -103,6 +113,24 @@ func main() {
 		}
 		fmt.Printf("| %s%s | %d | %s | %s | %.1f× | %.2f× (%s) | %s |\n", g, more, len(cs), ms(sumT), ms(sumO),
 			float64(sumT)/float64(sumO), worst, worstName, ms(sumP))
+	}
+}
+
+// countSteps prints, for each case, what each checker asked of the model
+// in one check.
+func countSteps(byGroup map[string][]bench.Case, timeout time.Duration) {
+	fmt.Println("| history | ops | checker | verdict | Step calls | distinct (state, op) | distinct states |")
+	fmt.Println("|---|---:|---|---|---:|---:|---:|")
+	for _, g := range bench.Groups {
+		for _, c := range byGroup[g] {
+			ours, theirs, ov, tv := c.CountSteps(timeout)
+			for _, r := range []struct {
+				who, verdict string
+				n            bench.StepCount
+			}{{"upstream", tv, theirs}, {"ours", ov, ours}} {
+				fmt.Printf("| %s %s | %d | %s | %s | %d | %d | %d |\n", g, c.Name, c.Ops, r.who, r.verdict, r.n.Calls, r.n.Pairs, r.n.States)
+			}
+		}
 	}
 }
 
