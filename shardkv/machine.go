@@ -322,6 +322,18 @@ func (m *machine) owns(s int) bool {
 	return m.shards[s].Status == serving || m.shards[s].Status == notifying
 }
 
+// ownership is ShardKV.Ownership.
+func (m *machine) ownership() (num int, owned []int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for s, sh := range m.shards {
+		if sh.Status == serving || sh.Status == pulling || sh.Status == notifying {
+			owned = append(owned, s)
+		}
+	}
+	return m.cur.Num, owned
+}
+
 // snapshotData is the machine's snapshot: everything, in-flight migrations
 // (pulling, notifying, handoff, parked) included.
 type snapshotData struct {

@@ -143,6 +143,12 @@ func (kv *ShardKV) Kill() {
 // Raft returns the server's Raft peer (tests use it to inspect the log).
 func (kv *ShardKV) Raft() *raft.Raft { return kv.rf }
 
+// Ownership reports, for tests and tools (the run report's lanes), the
+// number of the config this replica has applied and the shards its group
+// owns under it (serving, pulling or notifying), in increasing order. It
+// reads the replica's state under its lock, briefly, and sends no message.
+func (kv *ShardKV) Ownership() (config int, owned []int) { return kv.m.ownership() }
+
 // Get is the RPC handler for Clerk.Get. The read goes through the log, so
 // it is linearizable, and the shard's ownership is decided where it
 // lands in the log.

@@ -16,6 +16,7 @@ import (
 	"distlab/labtest"
 	"distlab/labtest/chaos"
 	"distlab/labtest/report"
+	"distlab/paxos/paxostest"
 	"distlab/persister"
 	"distlab/porcupine/models"
 	"distlab/raft/rafttest"
@@ -52,9 +53,14 @@ func start(t *testing.T, cfg chaos.Config, onPaxos bool, keys, maxraftstate int,
 		return kv, []any{kv, kv.Consensus()}
 	})
 	c.World().Reliable(!unreliable)
-	if !onPaxos { // the run report's lanes show Raft's state (Paxos has no roles or terms)
-		c.RecordStates(0, func(_ int, kv *kvraft.KVServer) report.State { return rafttest.State(kv.Raft()) })
-	}
+	// The run report's lanes show each server's consensus peer: Raft's
+	// role, term and indices, or the instances its Paxos peer decided.
+	c.RecordStates(0, func(_ int, kv *kvraft.KVServer) report.State {
+		if px := kv.Paxos(); px != nil {
+			return paxostest.State(px)
+		}
+		return rafttest.State(kv.Raft())
+	})
 	// Gets (50%), Puts (20%) and Appends on shared keys; every value written is unique.
 	return chaos.KV{
 		Clerk: func() chaos.KVClerk { return kvraft.MakeClerk(c.MakeClient().Ends()) },

@@ -12,6 +12,7 @@ import (
 
 	"distlab/labrpc"
 	"distlab/labtest"
+	"distlab/labtest/report"
 	"distlab/paxos"
 	"distlab/persister"
 )
@@ -42,6 +43,7 @@ func New(t *testing.T, n int) *Cluster {
 		px := paxos.Make(ends, me, p)
 		return px, []any{px}
 	})
+	c.RecordStates(0, func(_ int, px *paxos.Paxos) report.State { return State(px) })
 	go c.watch()
 	t.Cleanup(func() {
 		close(c.quit)

@@ -26,8 +26,10 @@ import (
 	"distlab/labrpc"
 	"distlab/labtest"
 	"distlab/labtest/chaos"
+	"distlab/labtest/report"
 	"distlab/persister"
 	"distlab/porcupine/models"
+	"distlab/raft/rafttest"
 	"distlab/rsm"
 	"distlab/shardkv"
 	"distlab/shardkv/shardctrler"
@@ -86,6 +88,7 @@ func start(t *testing.T, cfg chaos.Config, s settings) chaos.Service {
 		sc := shardctrler.StartServerObserved(ends, me, p, rsm.CheckWith(d.ctrlAgree, me))
 		return sc, []any{sc, sc.Raft()}
 	}, labtest.Name("ctrl"))
+	d.ctrl.RecordStates(0, func(_ int, sc *shardctrler.ShardCtrler) report.State { return rafttest.State(sc.Raft()) })
 	clusters := []chaos.Faultable{d.ctrl}
 	for gi := range s.groups {
 		gid := firstGID + gi
@@ -101,6 +104,7 @@ func start(t *testing.T, cfg chaos.Config, s settings) chaos.Service {
 				shardkv.Hooks{Observe: rsm.CheckWith(agree, me), Serve: d.owners.Hook(gid)})
 			return kv, []any{kv, kv.Raft()}
 		}, labtest.Name(fmt.Sprintf("g%d", gid)))
+		g.RecordStates(0, func(_ int, kv *shardkv.ShardKV) report.State { return serverState(kv) })
 		d.groups = append(d.groups, g)
 		clusters = append(clusters, g)
 	}
@@ -128,6 +132,16 @@ func start(t *testing.T, cfg chaos.Config, s settings) chaos.Service {
 	}.Service(clusters...)
 	svc.Violations, svc.Stats = d.violations, d.statLines
 	return svc
+}
+
+// serverState is a group server's state as the run report's lane shows
+// it: its Raft peer's role, term and indices, and the config it applied
+// with the shards its group owns under it.
+func serverState(kv *shardkv.ShardKV) report.State {
+	st := rafttest.State(kv.Raft())
+	num, owned := kv.Ownership()
+	st.Note = fmt.Sprintf("config %d, shards %v owned", num, owned)
+	return st
 }
 
 // members returns the gid -> servers map of groups gis (those that exist).

@@ -158,7 +158,7 @@
         ctx.fillRect(a, row * RowH + 1, Math.max(1, b - a), BandH);
         if (b - a > 60) {
           ctx.fillStyle = "#333"; ctx.font = "10px sans-serif";
-          ctx.fillText(`${s.role} t${s.term} c${s.commit} a${s.applied}${s.note ? " " + s.note : ""}`, a + 2, row * RowH + 10, b - a - 4);
+          ctx.fillText(`${s.role ? `${s.role} t${s.term} ` : ""}c${s.commit} a${s.applied}${s.note ? " " + s.note : ""}`, a + 2, row * RowH + 10, b - a - 4);
         }
       }
     });
