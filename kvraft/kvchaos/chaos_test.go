@@ -11,6 +11,7 @@ import (
 
 	"distlab/labtest"
 	"distlab/labtest/chaos"
+	"distlab/labtest/report"
 	"distlab/porcupine"
 
 	"github.com/stretchr/testify/require"
@@ -78,16 +79,37 @@ func TestBadLabFlagIsNamed(t *testing.T) {
 }
 
 // TestChaosOnPaxosIsLinearizableAndLive runs the same lab with the
-// servers on Paxos (-paxos).
+// servers on Paxos (-paxos); the run report's lanes show what each
+// server's Paxos peer decided.
 func TestChaosOnPaxosIsLinearizableAndLive(t *testing.T) {
 	var s chaos.Summary
+	dir := t.TempDir()
 	labtest.Run(t, func(t *testing.T) {
 		s = chaos.Run(t, "kvraft", chaos.Config{Duration: 5 * time.Second}, "-paxos")
+		_, err := labtest.WorldOf(t).WriteReport(dir)
+		require.NoError(t, err)
 	})
 	require.True(t, s.OK())
 	require.Equal(t, porcupine.Ok, s.Verdict)
 	require.Positive(t, s.Ops)
 	require.Positive(t, s.FaultCount(), "the nemesis injected no fault in 5 s")
+
+	d, err := report.Load(filepath.Join(dir, report.JSONFile))
+	require.NoError(t, err)
+	decided := map[string]int{} // server lane -> highest decided prefix shown
+	for _, st := range d.States {
+		name := d.Lanes[st.Lane].Name
+		if st.Role == report.RoleDown || !strings.HasPrefix(name, "server-") {
+			continue
+		}
+		require.Regexp(t, `^decided \d+, min -?\d+, max -?\d+$`, st.Note, "%s: %+v", name, st)
+		require.Empty(t, st.Role, "Paxos has no roles: %+v", st)
+		decided[name] = max(decided[name], st.Commit)
+	}
+	require.Len(t, decided, 5, "a lane with Paxos states for each server")
+	for name, n := range decided {
+		require.Positive(t, n, "%s's Paxos peer decided instances", name)
+	}
 }
 
 // TestChaosSeeds runs one chaos run per seed in KVCHAOS_SEEDS ("1-2000" or
