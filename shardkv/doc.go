@@ -72,7 +72,7 @@
 //
 //	common.go   Err values (ErrWrongGroup, ...), RPC arguments, key2shard
 //	machine.go  the replicated state: shard statuses, apply rules, snapshots
-//	server.go   ShardKV: StartServer (and StartServerWithHooks), Kill, the RPC handlers
+//	server.go   ShardKV: StartServer (and StartServerWithHooks), Kill, Ownership, the RPC handlers
 //	migrate.go  the leader's loops: follow configs, pull shards, delete copies
 //	client.go   Clerk: Get, Put, Append, Close
 //
