@@ -156,18 +156,7 @@ func (px *Paxos) prepare(seq, n int) (promises []*PrepareReply, seen int, decide
 	px.mu.Lock()
 	args := PrepareArgs{Seq: seq, N: n, From: px.me, Done: px.dones[px.me]}
 	px.mu.Unlock()
-	replies := make(chan *PrepareReply, len(px.peers))
-	for i := range px.peers {
-		go func() {
-			a, r := args, new(PrepareReply)
-			if !px.call(i, "Paxos.Prepare", &a, r) {
-				r = nil
-			} else {
-				px.heardFrom(i, r.Done)
-			}
-			replies <- r
-		}()
-	}
+	replies := broadcast(px, "Paxos.Prepare", args, func(r *PrepareReply) int { return r.Done })
 	failed, forgotten := 0, false
 	for range px.peers {
 		r := <-replies
@@ -204,18 +193,7 @@ func (px *Paxos) accept(seq, n int, v any) (accepted bool, seen int, decided boo
 	px.mu.Lock()
 	args := AcceptArgs{Seq: seq, N: n, V: v, From: px.me, Done: px.dones[px.me]}
 	px.mu.Unlock()
-	replies := make(chan *AcceptReply, len(px.peers))
-	for i := range px.peers {
-		go func() {
-			a, r := args, new(AcceptReply)
-			if !px.call(i, "Paxos.Accept", &a, r) {
-				r = nil
-			} else {
-				px.heardFrom(i, r.Done)
-			}
-			replies <- r
-		}()
-	}
+	replies := broadcast(px, "Paxos.Accept", args, func(r *AcceptReply) int { return r.Done })
 	oks, failed, forgotten := 0, 0, false
 	for range px.peers {
 		r := <-replies
@@ -244,6 +222,27 @@ func (px *Paxos) accept(seq, n int, v any) (accepted bool, seen int, decided boo
 }
 
 // heardFrom records the Done value that peer i's reply carried.
+// broadcast sends args to method at every peer (itself included) at once
+// and returns a channel that receives each peer's reply, or nil for a call
+// that failed, in the order they come back; the Done value piggybacked on
+// each reply (done) is noted first. The channel has room for every reply, so
+// no sender blocks once the caller stops reading.
+func broadcast[A, R any](px *Paxos, method string, args A, done func(*R) int) <-chan *R {
+	replies := make(chan *R, len(px.peers))
+	for i := range px.peers {
+		go func() {
+			a, r := args, new(R)
+			if !px.call(i, method, &a, r) {
+				r = nil
+			} else {
+				px.heardFrom(i, done(r))
+			}
+			replies <- r
+		}()
+	}
+	return replies
+}
+
 func (px *Paxos) heardFrom(i, done int) {
 	px.mu.Lock()
 	defer px.mu.Unlock()
