@@ -5,7 +5,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -118,15 +117,4 @@ func TestWorkersSplitTheShardAndTheirRecordsAreGatheredOnce(t *testing.T) {
 	}
 	require.Equal(t, 20, strings.Count(results.String(), "\n"))
 	require.Contains(t, progress.String(), "fake: 20/20 seeds")
-}
-
-func TestWorkersShareTheCPUsUnlessTheUserChoseGOMAXPROCS(t *testing.T) {
-	base := []string{"HOME=/h", "PATH=/bin"}
-	got := workerEnv(base, 2)
-	require.Equal(t, "GOMAXPROCS="+strconv.Itoa(max(1, runtime.NumCPU()/2)), got[len(got)-1])
-	require.Len(t, base, 2, "the campaign's own environment is not changed")
-	require.Contains(t, workerEnv(base, 1000), "GOMAXPROCS=1", "at least one thread per worker")
-
-	chosen := []string{"GOMAXPROCS=3", "PATH=/bin"}
-	require.Equal(t, chosen, workerEnv(chosen, 2), "the user's GOMAXPROCS stands")
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 )
@@ -64,7 +63,6 @@ func Workers(ctx context.Context, o WorkerOptions) (Stats, []Record, error) {
 		argv := o.Command(o.Shard.Sub(j, o.Workers), out)
 		cmd := exec.Command(argv[0], argv[1:]...)
 		cmd.Stdout, cmd.Stderr = log, log
-		cmd.Env = workerEnv(os.Environ(), o.Workers)
 		ownGroup(cmd)
 		if err := cmd.Start(); err != nil {
 			return st, nil, fmt.Errorf("starting worker %d: %w", j, err)
@@ -130,23 +128,6 @@ func Workers(ctx context.Context, o WorkerOptions) (Stats, []Record, error) {
 		werr = fmt.Errorf("%d worker(s) crashed: %s", len(failures), strings.Join(failures, "; "))
 	}
 	return st, all, werr
-}
-
-// workerEnv is the environment of one of n workers: the campaign's, with
-// the CPUs shared out among the workers (GOMAXPROCS = CPUs / n, at least
-// 1) unless the user set GOMAXPROCS. A worker runs one bubble at a time,
-// which keeps little more than one thread busy; with two threads per
-// worker on a 2-core machine, the threads' hand-offs (futex wake-ups,
-// lock contention) cost a kvraft campaign about a fifth more CPU per seed
-// (0.205 vs 0.165 CPU-s, -p 2, seeds 101-140, two alternating runs).
-func workerEnv(environ []string, n int) []string {
-	for _, kv := range environ {
-		if strings.HasPrefix(kv, "GOMAXPROCS=") {
-			return environ
-		}
-	}
-	procs := max(1, runtime.NumCPU()/max(n, 1))
-	return append(environ[:len(environ):len(environ)], fmt.Sprintf("GOMAXPROCS=%d", procs))
 }
 
 func exitCode(err error) int {

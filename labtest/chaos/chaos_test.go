@@ -33,6 +33,14 @@ func TestMain(m *testing.M) {
 func command(t *testing.T, args ...string) (string, int) {
 	t.Setenv(envArgs, strings.Join(args, " "))
 	t.Setenv(labtest.EnvArtifacts, t.TempDir())
+	// The command sets GOMAXPROCS for its children when it is unset; the
+	// variable is put back as it was after the test.
+	if v, set := os.LookupEnv("GOMAXPROCS"); set {
+		t.Setenv("GOMAXPROCS", v)
+	} else {
+		t.Setenv("GOMAXPROCS", "")
+		os.Unsetenv("GOMAXPROCS")
+	}
 	var out bytes.Buffer
 	code := chaos.Command(args, &out, &out)
 	return out.String(), code
