@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"time"
 
@@ -159,17 +160,12 @@ func (w *World) reportHistory(d *report.Document) error {
 	if model != nil && model.DescribeOperation != nil {
 		describe = func(op porcupine.Operation) string { return model.DescribeOperation(op.Input, op.Output) }
 	}
-	type key struct {
-		client int
-		call   int64
-	}
-	index := map[key]int{}
-	for i, op := range ops {
+	ids := newOpIndex(ops)
+	for _, op := range ops {
 		ret := op.Return
 		if ret == porcupine.NoReturn {
 			ret = -1
 		}
-		index[key{op.ClientId, op.Call}] = i
 		hd.Ops = append(hd.Ops, report.Op{Client: op.ClientId, Call: op.Call, Return: ret, Lin: -1})
 	}
 	if model != nil && info != nil {
@@ -183,8 +179,7 @@ func (w *World) reportHistory(d *report.Document) error {
 		}
 		for _, p := range ex.Partitions {
 			for k, st := range p.Steps {
-				op := p.Operations[st.Op]
-				if i, ok := index[key{op.ClientId, op.Call}]; ok {
+				if i := ids.claim(p.Operations[st.Op]); i >= 0 {
 					hd.Ops[i].Lin = k
 				}
 			}
@@ -193,7 +188,7 @@ func (w *World) reportHistory(d *report.Document) error {
 			}
 			hd.Verdict = "illegal"
 			op := p.Operations[p.CannotFollow]
-			if i, ok := index[key{op.ClientId, op.Call}]; ok && (hd.Bad < 0 || op.Return < hd.Ops[hd.Bad].Return) {
+			if i := ids.find(op); i >= 0 && (hd.Bad < 0 || op.Return < hd.Ops[hd.Bad].Return) {
 				hd.Bad = i
 			}
 		}
@@ -247,4 +242,57 @@ func (c *Cluster[S]) RecordStates(interval time.Duration, state func(i int, s S)
 		close(quit)
 		<-done
 	})
+}
+
+// opIndex finds an operation of a model's partition in the history it came
+// from. A client's operations follow one another, so its call time nearly
+// always names one; but an operation that returns at the instant it is
+// called lets the client's next one start at that same instant, so the
+// client, call and return times, and then the input and output, are
+// compared, and each history operation is claimed by one partition step.
+type opIndex struct {
+	ops     []porcupine.Operation
+	byCall  map[opKey][]int
+	claimed []bool
+}
+
+type opKey struct {
+	client    int
+	call, ret int64
+}
+
+func newOpIndex(ops []porcupine.Operation) *opIndex {
+	x := &opIndex{ops: ops, byCall: map[opKey][]int{}, claimed: make([]bool, len(ops))}
+	for i, op := range ops {
+		k := opKey{op.ClientId, op.Call, op.Return}
+		x.byCall[k] = append(x.byCall[k], i)
+	}
+	return x
+}
+
+// find returns the index of the first history operation that is op, or -1.
+func (x *opIndex) find(op porcupine.Operation) int { return x.lookup(op, false) }
+
+// claim is find for an operation not claimed before, which it claims.
+func (x *opIndex) claim(op porcupine.Operation) int { return x.lookup(op, true) }
+
+func (x *opIndex) lookup(op porcupine.Operation, claim bool) int {
+	cands := x.byCall[opKey{op.ClientId, op.Call, op.Return}]
+	same := func(i int) bool {
+		return len(cands) == 1 || reflect.DeepEqual(x.ops[i].Input, op.Input) && reflect.DeepEqual(x.ops[i].Output, op.Output)
+	}
+	// A model may rewrite what its partitions hold (Specialize), so an
+	// operation equal in input and output is preferred, not required.
+	for _, want := range []func(int) bool{same, func(int) bool { return true }} {
+		for _, i := range cands {
+			if (claim && x.claimed[i]) || !want(i) {
+				continue
+			}
+			if claim {
+				x.claimed[i] = true
+			}
+			return i
+		}
+	}
+	return -1
 }
