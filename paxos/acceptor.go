@@ -38,7 +38,6 @@ func (px *Paxos) Prepare(args *PrepareArgs, reply *PrepareReply) {
 		return
 	}
 	in.np = args.N
-	in.changed()
 	px.persist()
 	reply.OK, reply.Na, reply.Va = true, in.na, in.va
 	px.lg.Printf("PREPARE", "instance %d: promised %d to S%d (accepted %d)", args.Seq, args.N, args.From, in.na)
@@ -73,7 +72,7 @@ func (px *Paxos) Accept(args *AcceptArgs, reply *AcceptReply) {
 		return
 	}
 	in.np, in.na, in.va = args.N, args.N, args.V
-	in.changed()
+	in.vref = 0 // va is to be logged
 	px.persist()
 	reply.OK = true
 	px.lg.Printf("ACCEPT", "instance %d: accepted %d from S%d", args.Seq, args.N, args.From)

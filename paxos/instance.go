@@ -15,13 +15,12 @@ type instance struct {
 	// Invariant: once set, neither decided nor v changes.
 	decided bool
 	v       any
-	// enc caches the encoding of an undecided instance for persist; nil
-	// when stale.
-	enc []byte
+	// vref is the position (1-based) in the value log (persist.go) of
+	// the instance's value: v once decided, else va; 0 when not logged
+	// (va changed, or the log was rewritten). vlen is the size of its
+	// record there.
+	vref, vlen int
 }
-
-// changed marks in's cached encoding stale.
-func (in *instance) changed() { in.enc = nil }
 
 // instance returns instance seq, creating it if this peer has not seen it
 // yet, and counts it in max. Caller holds px.mu and has checked that seq is
@@ -50,7 +49,7 @@ func (px *Paxos) decide(seq int, v any) bool {
 	}
 	in.decided, in.v = true, v
 	in.va = nil // no longer needed: an acceptor answers with the decision
-	in.changed()
+	in.vref = 0 // v is to be logged
 	delete(px.open, seq)
 	px.newlyDecided = append(px.newlyDecided, seq)
 	select {

@@ -123,11 +123,14 @@ type Paxos struct {
 	// Invariant: no key is below min(); insts[s].decided never goes back
 	// to false, nor does its value change.
 	insts map[int]*instance
-	// open holds the undecided instances of insts (persist re-encodes
-	// only these), newlyDecided those decided since the last persist.
-	open         map[int]*instance
-	newlyDecided []int
-	dcache       decidedCache
+	// open holds the undecided instances of insts, newlyDecided those
+	// decided since the last persist; vlog is the saved values and
+	// entries kept between saves, saveBuf and openBuf buffers persist
+	// reuses (persist.go).
+	open             map[int]*instance
+	newlyDecided     []int
+	vlog             valueLog
+	saveBuf, openBuf []byte
 	// max is the highest instance seen (started here or named in a
 	// message). Invariant: never decreases.
 	max int

@@ -9,46 +9,53 @@ import (
 	"distlab/labgob"
 )
 
-// persistentHeader is the state of the peer as a whole; fields are
-// exported for labgob.
-type persistentHeader struct {
-	Dones   []int // dones, so that Min never goes back after a restart
-	Max     int
-	SnapSeq int // the instance the saved snapshot runs through
-	Decided int // how many instances the decided stream holds
-	Open    int // how many undecided instance records follow it
-}
-
-// persistentInstance is one instance on stable storage: the acceptor's
-// promise and accepted proposal (section 2.2 of the paper asks for them to
-// survive a failure), and the decided value.
-type persistentInstance struct {
-	Seq     int
-	Np, Na  int
-	Va      any
-	Decided bool
-	V       any
-}
-
-// The saved state is
+// The saved state. Its numbers (the header, and one entry per instance) are
+// written as varints; the values (decided values, and the values acceptors
+// accepted) are gob-encoded, all of them in one gob stream written by one
+// long-lived encoder (the value log), so that a type is described once in
+// the log, not once per value, and a value is encoded once, not on every
+// save. An entry names its value by its position in the log. Layout:
 //
-//	record(header) | record(decided stream) | record(undecided instance) ...
+//	stateFormat
+//	varint: len(dones), dones..., max, snapSeq
+//	uvarint: values in the log, uvarint: bytes of the log, the log
+//	uvarint: decided entries, then per entry varints seq, value
+//	uvarint: open entries, then per entry varints seq, np, na, value
 //
-// where record(x) is uvarint(len) followed by x. The header and each
-// undecided instance are gob streams of their own; the decided stream is
-// one gob stream of every decided instance (so the types are described
-// once, not per instance). A decided instance never changes again, so the
-// stream is kept between saves and grows by one value per decision
-// (decidedCache); undecided instances (px.open) are re-encoded only when
-// they changed (instance.enc). Saving after one acceptor step thus costs
-// one instance's encoding and a copy, not an encoding of every instance.
-type decidedCache struct {
-	stream bytes.Buffer // the decided instances above upTo, one gob stream
-	enc    *labgob.LabEncoder
-	n      int          // how many instances stream holds
-	in     map[int]bool // the instances stream holds
-	upTo   int          // the cut the stream was built for (see persist)
-	valid  bool
+// where value is the 1-based position of the value in the log (0: none).
+// The log is saved whole, never sliced, so it decodes as the one gob stream
+// it is. It only grows, by the values that changed since the last save;
+// values no longer referred to (an acceptor's replaced proposal, a value
+// forgotten) stay in it as garbage until the garbage outweighs the live
+// values, when the log is rewritten with only the live ones (compact): so
+// at least half of the saved values' bytes are live, and rewriting costs
+// at most as much encoding as the saves that made the garbage.
+// The decided entries, which change only by additions until the cut below
+// which values are no longer saved moves, are kept encoded between saves
+// too. So a save after one acceptor step costs a few varints and a copy.
+
+// stateFormat is the first byte of a saved state: the version of its
+// layout.
+const stateFormat = 2
+
+// savedValue wraps a value in the log: gob sends the concrete type of an
+// interface field, so that any registered type comes back as itself.
+type savedValue struct{ V any }
+
+// valueLog is the gob stream of values, and the decided entries, kept
+// between saves. Guarded by px.mu.
+type valueLog struct {
+	stream bytes.Buffer
+	enc    *labgob.Encoder
+	n      int // values in stream
+	// decided holds the decided entries (varints seq, value) of every
+	// decided instance above upTo, ndecided of them, and their values'
+	// bytes in the log (decidedBytes).
+	decided      []byte
+	ndecided     int
+	decidedBytes int
+	upTo         int
+	valid        bool // false: rebuild the log and the entries
 }
 
 // persist saves the peer's state, and the application's snapshot beside it,
@@ -68,95 +75,153 @@ type decidedCache struct {
 func (px *Paxos) persist() {
 	own := px.dones[px.me]
 	cut := max(px.snapSeq, px.min()-1) // decided values up to cut are not saved
-	dc := &px.dcache
-	if !dc.valid || dc.upTo != cut {
-		// The cut moved (or first save): rebuild the stream without the
-		// instances now covered.
-		*dc = decidedCache{in: map[int]bool{}, upTo: cut, valid: true}
-		dc.enc = labgob.NewEncoder(&dc.stream)
-		for s, in := range px.insts {
-			if in.decided && s > cut {
-				px.addDecided(s, in)
-			}
-		}
+	vl := &px.vlog
+	if !vl.valid || vl.upTo != cut {
+		px.rebuildDecided(cut)
 	}
 	for _, s := range px.newlyDecided {
-		if in, ok := px.insts[s]; ok && s > cut && !dc.in[s] {
-			px.addDecided(s, in)
+		if in, ok := px.insts[s]; ok && s > cut && in.decided {
+			px.logValue(in, in.v)
+			vl.decided = binary.AppendVarint(binary.AppendVarint(vl.decided, int64(s)), int64(in.vref))
+			vl.ndecided++
+			vl.decidedBytes += in.vlen
 		}
 	}
 	px.newlyDecided = px.newlyDecided[:0]
-	var open []*instance
-	size := binary.MaxVarintLen64 + dc.stream.Len()
+
+	live := vl.decidedBytes
+	open := px.openBuf[:0]
+	nopen := 0
 	for s, in := range px.open {
 		if s <= own {
 			continue
 		}
-		if in.enc == nil {
-			in.enc = encode(px.me, px.record(s, in))
+		if in.na > 0 && in.vref == 0 {
+			px.logValue(in, in.va)
 		}
-		open = append(open, in)
-		size += binary.MaxVarintLen64 + len(in.enc)
+		if in.na > 0 {
+			live += in.vlen
+		}
+		for _, x := range [...]int{s, in.np, in.na, in.vref} {
+			open = binary.AppendVarint(open, int64(x))
+		}
+		nopen++
 	}
-	hdr := encode(px.me, persistentHeader{Dones: px.dones, Max: px.max, SnapSeq: px.snapSeq, Decided: dc.n, Open: len(open)})
-	b := make([]byte, 0, binary.MaxVarintLen64+len(hdr)+size)
-	b = appendRecord(b, hdr)
-	b = appendRecord(b, dc.stream.Bytes())
-	for _, in := range open {
-		b = appendRecord(b, in.enc)
+	px.openBuf = open
+	if garbage := vl.stream.Len() - live; garbage > live {
+		px.compact(cut, own)
+		px.persist() // with the entries' new positions
+		return
 	}
-	px.persister.Save(b, px.snapshot)
-	px.lg.Printf("PERSIST", "saved %d instances, %d bytes", dc.n+len(open), len(b))
+
+	b := append(px.saveBuf[:0], stateFormat)
+	b = binary.AppendVarint(b, int64(len(px.dones)))
+	for _, d := range px.dones {
+		b = binary.AppendVarint(b, int64(d))
+	}
+	b = binary.AppendVarint(b, int64(px.max))
+	b = binary.AppendVarint(b, int64(px.snapSeq))
+	b = binary.AppendUvarint(b, uint64(vl.n))
+	b = binary.AppendUvarint(b, uint64(vl.stream.Len()))
+	b = append(b, vl.stream.Bytes()...)
+	b = binary.AppendUvarint(b, uint64(vl.ndecided))
+	b = append(b, vl.decided...)
+	b = binary.AppendUvarint(b, uint64(nopen))
+	b = append(b, open...)
+	px.persister.Save(b, px.snapshot) // Save keeps a copy: saveBuf is reused
+	px.saveBuf = b
+	if cap(b) > 4*len(b)+4096 {
+		px.saveBuf = nil // the state shrank (values forgotten): free the memory
+	}
+	px.lg.Printf("PERSIST", "saved %d decided and %d open instances, %d values, %d bytes", vl.ndecided, nopen, vl.n, len(b))
 }
 
-// addDecided appends decided instance s to the decided stream. Caller
-// holds px.mu.
-func (px *Paxos) addDecided(s int, in *instance) {
-	dc := &px.dcache
-	if err := dc.enc.Encode(px.record(s, in)); err != nil {
-		dc.valid = false // the stream may hold half a value: rebuild it
-		panic(fmt.Errorf("paxos: S%d cannot persist a value (register its type with labgob.Register): %w", px.me, err))
+// rebuildDecided rebuilds the decided entries for a new cut (their values
+// stay where they are in the log). Caller holds px.mu.
+func (px *Paxos) rebuildDecided(cut int) {
+	vl := &px.vlog
+	if !vl.valid {
+		px.compact(cut, px.dones[px.me])
+		return
 	}
-	dc.in[s] = true
-	dc.n++
+	vl.decided, vl.ndecided, vl.decidedBytes, vl.upTo = vl.decided[:0], 0, 0, cut
+	for s, in := range px.insts {
+		if in.decided && s > cut {
+			px.logValue(in, in.v) // a no-op unless the value is not logged yet
+			vl.decided = binary.AppendVarint(binary.AppendVarint(vl.decided, int64(s)), int64(in.vref))
+			vl.ndecided++
+			vl.decidedBytes += in.vlen
+		}
+	}
+	px.newlyDecided = px.newlyDecided[:0] // all in the entries now
 }
 
-// record is instance s as saved. A decided instance's acceptor state is of
-// no further use (an acceptor answers with the decision), so it is not
-// saved.
-func (px *Paxos) record(s int, in *instance) persistentInstance {
-	if in.decided {
-		return persistentInstance{Seq: s, Decided: true, V: in.v}
+// compact rewrites the value log with only the values the state refers to:
+// the decided values above cut and the accepted values of undecided
+// instances above own; then rebuilds the decided entries. Caller holds
+// px.mu.
+func (px *Paxos) compact(cut, own int) {
+	vl := &px.vlog
+	*vl = valueLog{decided: vl.decided[:0], upTo: cut, valid: true}
+	vl.enc = labgob.NewEncoder(&vl.stream)
+	for _, in := range px.insts {
+		in.vref, in.vlen = 0, 0
 	}
-	return persistentInstance{Seq: s, Np: in.np, Na: in.na, Va: in.va}
+	for s, in := range px.open {
+		if s > own && in.na > 0 {
+			px.logValue(in, in.va)
+		}
+	}
+	px.rebuildDecided(cut)
 }
 
-func encode(me int, x any) []byte {
-	var w bytes.Buffer
-	if err := labgob.NewEncoder(&w).Encode(x); err != nil {
+// logValue appends v, the value of instance in (its accepted value, or its
+// decided value once decided), to the value log, unless in's value is
+// logged already. Caller holds px.mu.
+func (px *Paxos) logValue(in *instance, v any) {
+	if in.vref != 0 {
+		return
+	}
+	vl := &px.vlog
+	before := vl.stream.Len()
+	if err := vl.enc.Encode(savedValue{V: v}); err != nil {
+		vl.valid = false // the stream may hold half a value: rebuild it
 		// Only a value of a type gob cannot encode gets here: a bug in
 		// the application, not a condition to survive.
-		panic(fmt.Errorf("paxos: S%d cannot persist a value (register its type with labgob.Register): %w", me, err))
+		panic(fmt.Errorf("paxos: S%d cannot persist a value (register its type with labgob.Register): %w", px.me, err))
 	}
-	return w.Bytes()
+	vl.n++
+	in.vref, in.vlen = vl.n, vl.stream.Len()-before
 }
 
-func appendRecord(b, rec []byte) []byte {
-	b = binary.AppendUvarint(b, uint64(len(rec)))
-	return append(b, rec...)
+// stateReader reads the varints of a saved state; the first error sticks.
+type stateReader struct {
+	r   *bytes.Reader
+	err error
 }
 
-func readRecord(r *bytes.Reader, x any) error {
-	n, err := binary.ReadUvarint(r)
+func (sr *stateReader) int() int {
+	if sr.err != nil {
+		return 0
+	}
+	x, err := binary.ReadVarint(sr.r)
 	if err != nil {
-		return err
+		sr.err = errors.New("the state is cut short")
 	}
-	if n > uint64(r.Len()) {
-		return errors.New("a record runs past the end of the state")
+	return int(x)
+}
+
+// count reads a uvarint that counts things of at least one byte each.
+func (sr *stateReader) count(what string) int {
+	if sr.err != nil {
+		return 0
 	}
-	rec := make([]byte, n)
-	r.Read(rec)
-	return labgob.NewDecoder(bytes.NewReader(rec)).Decode(x)
+	x, err := binary.ReadUvarint(sr.r)
+	if err != nil || x > uint64(sr.r.Len()) {
+		sr.err = fmt.Errorf("the %s are cut short", what)
+		return 0
+	}
+	return int(x)
 }
 
 // readPersist restores what persist saved (nothing for an empty state).
@@ -165,39 +230,53 @@ func (px *Paxos) readPersist(state []byte) error {
 	if len(state) == 0 {
 		return nil
 	}
-	r := bytes.NewReader(state)
-	var h persistentHeader
-	if err := readRecord(r, &h); err != nil {
-		return fmt.Errorf("decoding the saved paxos state: %w", err)
+	if state[0] != stateFormat {
+		return fmt.Errorf("the saved paxos state is of format %d, not %d", state[0], stateFormat)
 	}
-	if len(h.Dones) != len(px.dones) {
-		return fmt.Errorf("the saved paxos state is of a group of %d peers, not %d", len(h.Dones), len(px.dones))
+	sr := &stateReader{r: bytes.NewReader(state[1:])}
+	if n := sr.int(); sr.err == nil && n != len(px.dones) {
+		return fmt.Errorf("the saved paxos state is of a group of %d peers, not %d", n, len(px.dones))
 	}
-	copy(px.dones, h.Dones)
-	px.max = h.Max
-	px.snapSeq = h.SnapSeq
-	n, err := binary.ReadUvarint(r)
-	if err != nil || n > uint64(r.Len()) {
-		return errors.New("decoding the saved paxos state: the decided instances are cut short")
+	for i := range px.dones {
+		px.dones[i] = sr.int()
 	}
-	stream := make([]byte, n)
-	r.Read(stream)
+	px.max, px.snapSeq = sr.int(), sr.int()
+	nvalues := sr.count("values")
+	stream := make([]byte, sr.count("values"))
+	if sr.err != nil {
+		return fmt.Errorf("decoding the saved paxos state: %w", sr.err)
+	}
+	sr.r.Read(stream)
+	values := make([]any, nvalues+1) // values[k] is the k-th, 1-based
 	dec := labgob.NewDecoder(bytes.NewReader(stream))
-	for range h.Decided {
-		var pi persistentInstance
-		if err := dec.Decode(&pi); err != nil {
-			return fmt.Errorf("decoding a saved decided paxos instance: %w", err)
+	for k := 1; k <= nvalues; k++ {
+		var sv savedValue
+		if err := dec.Decode(&sv); err != nil {
+			return fmt.Errorf("decoding a saved paxos value: %w", err)
 		}
-		px.insts[pi.Seq] = &instance{decided: true, v: pi.V}
+		values[k] = sv.V
 	}
-	for range h.Open {
-		var pi persistentInstance
-		if err := readRecord(r, &pi); err != nil {
-			return fmt.Errorf("decoding a saved paxos instance: %w", err)
+	value := func() any {
+		k := sr.int()
+		if k < 0 || k > nvalues {
+			sr.err = fmt.Errorf("an instance names value %d of %d", k, nvalues)
+			return nil
 		}
-		in := &instance{np: pi.Np, na: pi.Na, va: pi.Va}
-		px.insts[pi.Seq] = in
-		px.open[pi.Seq] = in
+		return values[k]
+	}
+	for range sr.count("decided instances") {
+		s := sr.int()
+		px.insts[s] = &instance{decided: true, v: value()}
+	}
+	for range sr.count("open instances") {
+		s := sr.int()
+		in := &instance{np: sr.int(), na: sr.int()}
+		in.va = value()
+		px.insts[s] = in
+		px.open[s] = in
+	}
+	if sr.err != nil {
+		return fmt.Errorf("decoding the saved paxos state: %w", sr.err)
 	}
 	return nil
 }
