@@ -44,13 +44,23 @@ func newAgreement() *agreement {
 // boxed lets gob encode any value, a nil interface included.
 type boxed struct{ V any }
 
+// shortString is the length up to which a string value is its own digest.
+const shortString = 64
+
+// digest returns a string that equals another value's digest exactly when
+// the values are equal: a short string stands for itself (after a
+// marker), any other value for the SHA-256 of its gob encoding. A value
+// always takes the same path, so equal values get equal digests.
 func digest(v any) string {
+	if s, ok := v.(string); ok && len(s) <= shortString {
+		return "s" + s
+	}
 	var b bytes.Buffer
 	if err := labgob.NewEncoder(&b).Encode(boxed{v}); err != nil {
 		return fmt.Sprintf("unencodable %T: %v", v, err)
 	}
 	sum := sha256.Sum256(b.Bytes())
-	return string(sum[:])
+	return "g" + string(sum[:])
 }
 
 func short(v any) string {
@@ -71,8 +81,9 @@ func (a *agreement) proposed(seq int, v any) {
 	a.props[seq][d] = true
 }
 
-// recorded is what the checker has recorded of one peer incarnation: every
-// instance below prefix, and those in above.
+// recorded is what the checker has recorded of one peer incarnation (as
+// decided, or forgotten by its own Done): every instance below prefix, and
+// those in above.
 type recorded struct {
 	prefix int
 	above  map[int]bool
@@ -114,6 +125,25 @@ func (a *agreement) unrecorded(px *paxos.Paxos, lo, hi int) []int {
 func (a *agreement) decided(px *paxos.Paxos, peer, seq int, v any) {
 	d := decision{digest(v), short(v)}
 	a.mu.Lock()
+	a.record(px, seq)
+	wasProposed := a.props[seq][d.digest]
+	a.mu.Unlock()
+	if !wasProposed {
+		a.log.Violate("only proposed values: S%d decided %s for instance %d, a value never proposed for it", peer, d, seq)
+	}
+	a.log.Holds(peer, seq, d)
+}
+
+// forgotten records that px no longer knows seq (its application is done
+// with it), so that a poll stops asking.
+func (a *agreement) forgotten(px *paxos.Paxos, seq int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.record(px, seq)
+}
+
+// record marks seq recorded for px. Caller holds a.mu.
+func (a *agreement) record(px *paxos.Paxos, seq int) {
 	r := a.recordedOf(px)
 	if seq >= r.prefix {
 		r.above[seq] = true
@@ -122,12 +152,6 @@ func (a *agreement) decided(px *paxos.Paxos, peer, seq int, v any) {
 			r.prefix++
 		}
 	}
-	wasProposed := a.props[seq][d.digest]
-	a.mu.Unlock()
-	if !wasProposed {
-		a.log.Violate("only proposed values: S%d decided %s for instance %d, a value never proposed for it", peer, d, seq)
-	}
-	a.log.Holds(peer, seq, d)
 }
 
 func (a *agreement) violations() []string { return a.log.Violations() }

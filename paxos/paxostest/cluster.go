@@ -12,7 +12,6 @@ import (
 
 	"distlab/labrpc"
 	"distlab/labtest"
-	"distlab/labtest/report"
 	"distlab/paxos"
 	"distlab/persister"
 )
@@ -43,7 +42,7 @@ func New(t *testing.T, n int) *Cluster {
 		px := paxos.Make(ends, me, p)
 		return px, []any{px}
 	})
-	c.RecordStates(0, func(_ int, px *paxos.Paxos) report.State { return State(px) })
+	c.RecordStates(0, NewLanes(n).State)
 	go c.watch()
 	t.Cleanup(func() {
 		close(c.quit)
@@ -78,8 +77,11 @@ func (c *Cluster) poll() {
 			continue
 		}
 		for _, s := range c.agree.unrecorded(px, px.Min(), px.Max()) {
-			if f, v := px.Status(s); f == paxos.Decided {
+			switch f, v := px.Status(s); f {
+			case paxos.Decided:
 				c.agree.decided(px, i, s, v)
+			case paxos.Forgotten: // done with before it was seen decided
+				c.agree.forgotten(px, s)
 			}
 		}
 	}
