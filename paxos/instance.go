@@ -15,6 +15,11 @@ type instance struct {
 	// Invariant: once set, neither decided nor v changes.
 	decided bool
 	v       any
+	// vn is the number of the proposal v was chosen as, if this peer
+	// knows it (0: not known). Only one value is ever proposed with a
+	// number (proposer.go), so an acceptor that accepted proposal vn
+	// accepted v.
+	vn int
 	// vref is the position (1-based) in the value log (persist.go) of
 	// the instance's value: v once decided, else va; 0 when not logged
 	// (va changed, or the log was rewritten). vlen is the size of its
@@ -36,10 +41,10 @@ func (px *Paxos) instance(seq int) *instance {
 	return in
 }
 
-// decide records that v was chosen for seq. It returns false (and changes
-// nothing) if seq is forgotten or was already decided. Caller holds px.mu
-// and persists afterwards.
-func (px *Paxos) decide(seq int, v any) bool {
+// decide records that v was chosen for seq, as proposal number n (0: not
+// known). It returns false (and changes nothing) if seq is forgotten or
+// was already decided. Caller holds px.mu and persists afterwards.
+func (px *Paxos) decide(seq int, v any, n int) bool {
 	if px.doneHere(seq) {
 		return false
 	}
@@ -47,9 +52,11 @@ func (px *Paxos) decide(seq int, v any) bool {
 	if in.decided {
 		return false
 	}
-	in.decided, in.v = true, v
+	in.decided, in.v, in.vn = true, v, n
+	if n == 0 || in.na != n {
+		in.vref = 0 // v is to be logged (else it is, as va)
+	}
 	in.va = nil // no longer needed: an acceptor answers with the decision
-	in.vref = 0 // v is to be logged
 	delete(px.open, seq)
 	px.newlyDecided = append(px.newlyDecided, seq)
 	select {

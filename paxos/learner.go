@@ -42,7 +42,7 @@ func (px *Paxos) Learn(args *LearnArgs, reply *LearnReply) {
 	px.heardDone(args.From, args.Done)
 	changed := false
 	for _, d := range args.Decisions {
-		if px.decide(d.Seq, d.V) {
+		if px.decide(d.Seq, d.V, d.N) {
 			changed = true
 		}
 	}
@@ -71,7 +71,7 @@ func (px *Paxos) teach(i int) {
 				delete(px.unacked[i], s) // forgotten since
 				continue
 			}
-			args.Decisions = append(args.Decisions, Decision{Seq: s, V: in.v})
+			args.Decisions = append(args.Decisions, Decision{Seq: s, V: in.v, N: in.vn})
 			if len(args.Decisions) == learnBatch {
 				break
 			}

@@ -88,7 +88,7 @@ func (px *Paxos) round(seq, n int, v any) (seen int, done bool) {
 		return seen, true
 	}
 	if decided {
-		px.learnAsProposer(seq, dv)
+		px.learnAsProposer(seq, dv, 0)
 		return seen, true
 	}
 	if promises == nil {
@@ -109,21 +109,21 @@ func (px *Paxos) round(seq, n int, v any) (seen int, done bool) {
 	case over:
 		return seen, true
 	case decided:
-		px.learnAsProposer(seq, dv)
+		px.learnAsProposer(seq, dv, 0)
 		return seen, true
 	case accepted:
-		px.learnAsProposer(seq, v)
+		px.learnAsProposer(seq, v, n)
 		return seen, true
 	}
 	return seen, false
 }
 
-// learnAsProposer records that v was chosen for seq and schedules telling
-// every other peer.
-func (px *Paxos) learnAsProposer(seq int, v any) {
+// learnAsProposer records that v was chosen for seq (as proposal number
+// n; 0: not known) and schedules telling every other peer.
+func (px *Paxos) learnAsProposer(seq int, v any, n int) {
 	px.mu.Lock()
 	defer px.mu.Unlock()
-	if px.decide(seq, v) {
+	if px.decide(seq, v, n) {
 		px.persist()
 	}
 	if !px.doneHere(seq) {
@@ -152,13 +152,35 @@ func (px *Paxos) call(i int, method string, args, reply any) bool {
 // (promises nil). over reports that the peer was killed, or that the round
 // failed with an acceptor that no longer takes part in seq (so it was
 // decided, and that acceptor's application is done with it).
+//
+// This peer's own acceptor is asked first, and the others only once it
+// promised: so its promise of n is on stable storage before any other
+// acceptor hears of n, and no proposer of this peer, in this incarnation
+// or a later one, uses n for seq again (the acceptor refuses a second
+// prepare(n)). Each proposal number thus goes with one value, which
+// decide relies on; and a round this peer's own acceptor refuses costs no
+// message.
 func (px *Paxos) prepare(seq, n int) (promises []*PrepareReply, seen int, decided bool, v any, over bool) {
 	px.mu.Lock()
 	args := PrepareArgs{Seq: seq, N: n, From: px.me, Done: px.dones[px.me]}
 	px.mu.Unlock()
-	replies := broadcast(px, "Paxos.Prepare", args, func(r *PrepareReply) int { return r.Done })
+	own := new(PrepareReply)
+	px.Prepare(&args, own)
+	switch {
+	case own.Forgotten:
+		return nil, seen, false, nil, true
+	case own.Decided:
+		return nil, seen, true, own.V, false
+	case !own.OK:
+		return nil, own.Np, false, nil, px.isDead()
+	}
+	promises = append(promises, own)
+	if len(promises) == px.majority() {
+		return promises, seen, false, nil, false
+	}
+	replies := broadcast(px, "Paxos.Prepare", args, func(r *PrepareReply) int { return r.Done }, true)
 	failed, forgotten := 0, false
-	for range px.peers {
+	for range len(px.peers) - 1 {
 		r := <-replies
 		switch {
 		case r == nil:
@@ -193,7 +215,7 @@ func (px *Paxos) accept(seq, n int, v any) (accepted bool, seen int, decided boo
 	px.mu.Lock()
 	args := AcceptArgs{Seq: seq, N: n, V: v, From: px.me, Done: px.dones[px.me]}
 	px.mu.Unlock()
-	replies := broadcast(px, "Paxos.Accept", args, func(r *AcceptReply) int { return r.Done })
+	replies := broadcast(px, "Paxos.Accept", args, func(r *AcceptReply) int { return r.Done }, false)
 	oks, failed, forgotten := 0, 0, false
 	for range px.peers {
 		r := <-replies
@@ -221,15 +243,17 @@ func (px *Paxos) accept(seq, n int, v any) (accepted bool, seen int, decided boo
 	return false, seen, false, nil, forgotten || px.isDead()
 }
 
-// heardFrom records the Done value that peer i's reply carried.
-// broadcast sends args to method at every peer (itself included) at once
-// and returns a channel that receives each peer's reply, or nil for a call
-// that failed, in the order they come back; the Done value piggybacked on
-// each reply (done) is noted first. The channel has room for every reply, so
-// no sender blocks once the caller stops reading.
-func broadcast[A, R any](px *Paxos, method string, args A, done func(*R) int) <-chan *R {
+// broadcast sends args to method at every peer (itself included, unless
+// others) at once and returns a channel that receives each peer's reply, or
+// nil for a call that failed, in the order they come back; the Done value
+// piggybacked on each reply (done) is noted first. The channel has room for
+// every reply, so no sender blocks once the caller stops reading.
+func broadcast[A, R any](px *Paxos, method string, args A, done func(*R) int, others bool) <-chan *R {
 	replies := make(chan *R, len(px.peers))
 	for i := range px.peers {
+		if others && i == px.me {
+			continue
+		}
 		go func() {
 			a, r := args, new(R)
 			if !px.call(i, method, &a, r) {
@@ -243,6 +267,7 @@ func broadcast[A, R any](px *Paxos, method string, args A, done func(*R) int) <-
 	return replies
 }
 
+// heardFrom records the Done value that peer i's reply carried.
 func (px *Paxos) heardFrom(i, done int) {
 	px.mu.Lock()
 	defer px.mu.Unlock()

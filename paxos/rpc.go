@@ -46,10 +46,12 @@ type AcceptReply struct {
 	Done      int
 }
 
-// Decision is one chosen value.
+// Decision is one chosen value, and the number of the proposal it was
+// chosen as (N; 0 when the teacher does not know it).
 type Decision struct {
 	Seq int
 	V   any
+	N   int
 }
 
 // LearnArgs tells a peer the values chosen for some instances.
