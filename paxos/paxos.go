@@ -123,11 +123,13 @@ type Paxos struct {
 	// Invariant: no key is below min(); insts[s].decided never goes back
 	// to false, nor does its value change.
 	insts map[int]*instance
-	// open holds the undecided instances of insts, newlyDecided those
-	// decided since the last persist; vlog is the saved values and
-	// entries kept between saves, saveBuf and openBuf buffers persist
-	// reuses (persist.go).
+	// open holds the undecided instances of insts (but those at or below
+	// dones[me], which persist drops), openPeak the most it held since it
+	// was made; newlyDecided holds the instances decided since the last
+	// persist; vlog is the saved values and entries kept between saves,
+	// saveBuf and openBuf buffers persist reuses (persist.go).
 	open             map[int]*instance
+	openPeak         int
 	newlyDecided     []int
 	vlog             valueLog
 	saveBuf, openBuf []byte

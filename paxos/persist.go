@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 
 	"distlab/labgob"
 )
@@ -92,8 +93,20 @@ func (px *Paxos) persist() {
 	live := vl.decidedBytes
 	open := px.openBuf[:0]
 	nopen := 0
+	if len(px.open) < px.openPeak/4 {
+		// A map is as slow to range over as it once was big: make a
+		// small one again after a burst of undecided instances.
+		// (maps.Clone would keep the size.)
+		fresh := make(map[int]*instance, len(px.open))
+		maps.Copy(fresh, px.open)
+		px.open, px.openPeak = fresh, len(fresh)
+	}
+	px.openPeak = max(px.openPeak, len(px.open))
 	for s, in := range px.open {
 		if s <= own {
+			// This peer no longer takes part there (acceptor.go), and
+			// own never goes back: never to be saved again.
+			delete(px.open, s)
 			continue
 		}
 		if in.na > 0 && in.vref == 0 {
