@@ -14,11 +14,13 @@
 //
 //   - proposer.go: section 2.2's proposer. Proposal numbers are unique per
 //     peer (n mod len(peers) = me) and increase; phase 1(a) sends prepare(n)
-//     to every acceptor; phase 2(a), on promises from a majority, sends
-//     accept(n, v) with v the value of the highest-numbered proposal among
-//     the promises, or the peer's own value if there is none. A proposer that
-//     loses a round backs off for a time drawn from peers[me].Rand(), so
-//     that dueling proposers (section 2.4, progress) settle.
+//     to its own acceptor, then, once that one promised (so that n is never
+//     used twice, even after a crash), to every other; phase 2(a), on
+//     promises from a majority, sends accept(n, v) with v the value of the
+//     highest-numbered proposal among the promises, or the peer's own value
+//     if there is none. A proposer that loses a round backs off for a time
+//     drawn from peers[me].Rand(), so that dueling proposers (section 2.4,
+//     progress) settle.
 //   - acceptor.go: the acceptor's rules, P1a (accept a proposal unless it
 //     promised not to) and the promise of phase 1(b) (never accept a number
 //     lower than one it answered a prepare for, and report the highest
