@@ -81,43 +81,44 @@ func (a *agreement) proposed(seq int, v any) {
 	a.props[seq][d] = true
 }
 
-// recorded is what the checker has recorded of one peer incarnation (as
-// decided, or forgotten by its own Done): every instance below prefix, and
-// those in above.
+// recorded is what the checker knows of one peer incarnation: every
+// instance up to checked was handed to a poll, and those of them still in
+// pending were not yet seen decided (or forgotten by the peer's own Done).
 type recorded struct {
-	prefix int
-	above  map[int]bool
+	checked int
+	pending map[int]bool
 }
 
 func (a *agreement) recordedOf(px *paxos.Paxos) *recorded {
 	r := a.seen[px]
 	if r == nil {
-		r = &recorded{above: map[int]bool{}}
+		r = &recorded{checked: -1, pending: map[int]bool{}}
 		a.seen[px] = r
 	}
 	return r
 }
 
 // unrecorded returns the instances in [lo, hi] not yet recorded as decided
-// from px, so that a poll asks only about those.
+// from px, so that a poll asks only about those: the pending ones and
+// those above the last poll's hi, at a cost that grows with them, not with
+// hi - lo.
 func (a *agreement) unrecorded(px *paxos.Paxos, lo, hi int) []int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	r := a.recordedOf(px)
-	if lo > r.prefix {
-		for s := range r.above {
-			if s < lo {
-				delete(r.above, s)
-			}
+	out := make([]int, 0, len(r.pending)+max(0, hi-r.checked))
+	for s := range r.pending {
+		if s < lo {
+			delete(r.pending, s) // forgotten: Status says so from now on
+			continue
 		}
-		r.prefix = lo
+		out = append(out, s)
 	}
-	var out []int
-	for s := r.prefix; s <= hi; s++ {
-		if !r.above[s] {
-			out = append(out, s)
-		}
+	for s := max(r.checked+1, lo); s <= hi; s++ {
+		r.pending[s] = true
+		out = append(out, s)
 	}
+	r.checked = max(r.checked, hi)
 	return out
 }
 
@@ -142,16 +143,10 @@ func (a *agreement) forgotten(px *paxos.Paxos, seq int) {
 	a.record(px, seq)
 }
 
-// record marks seq recorded for px. Caller holds a.mu.
+// record marks seq recorded for px (one above the last poll's hi is
+// asked about once more by the next poll). Caller holds a.mu.
 func (a *agreement) record(px *paxos.Paxos, seq int) {
-	r := a.recordedOf(px)
-	if seq >= r.prefix {
-		r.above[seq] = true
-		for r.above[r.prefix] {
-			delete(r.above, r.prefix)
-			r.prefix++
-		}
-	}
+	delete(a.recordedOf(px).pending, seq)
 }
 
 func (a *agreement) violations() []string { return a.log.Violations() }
