@@ -43,13 +43,14 @@ func BenchmarkChaosRun10s(b *testing.B) {
 // BenchmarkKvraftCampaignSeedsPerSecond runs seeds as a campaign of
 // distlab chaos kvraft with -p 1 does — one bubble per seed (RunSeed), 10
 // virtual seconds of faults with the lab's defaults, no artefacts, GOGC
-// 400 — one seed per iteration, and reports seeds per wall second and the
-// process's CPU time per seed (user + system, GC included). On a shared
+// 400 — one seed per iteration, and reports seeds per wall second, the
+// process's CPU time per seed (user + system, GC included) and the
+// operations per seed (to show that a faster run did the same work). On a shared
 // machine the CPU figure is the steadier one: a 2-core machine runs at
 // most 2/cpu-s-per-seed seeds per second with -p 2.
 func BenchmarkKvraftCampaignSeedsPerSecond(b *testing.B) {
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	seed := int64(0)
+	seed, ops := int64(0), 0
 	cpu0 := cpuTime(b)
 	start := time.Now()
 	for b.Loop() {
@@ -57,7 +58,7 @@ func BenchmarkKvraftCampaignSeedsPerSecond(b *testing.B) {
 		ok := testing.RunTests(func(pat, str string) (bool, error) { return true, nil },
 			[]testing.InternalTest{{Name: "Seed", F: func(t *testing.T) {
 				labtest.RunSeed(t, seed, func(t *testing.T) {
-					chaos.Run(t, "kvraft", chaos.Config{Duration: 10 * time.Second, Out: io.Discard})
+					ops += chaos.Run(t, "kvraft", chaos.Config{Duration: 10 * time.Second, Out: io.Discard}).Ops
 				})
 			}}})
 		if !ok {
@@ -67,6 +68,7 @@ func BenchmarkKvraftCampaignSeedsPerSecond(b *testing.B) {
 	wall, cpu := time.Since(start), cpuTime(b)-cpu0
 	b.ReportMetric(float64(seed)/wall.Seconds(), "seeds/wall-s")
 	b.ReportMetric(cpu.Seconds()/float64(seed), "cpu-s/seed")
+	b.ReportMetric(float64(ops)/float64(seed), "ops/seed")
 }
 
 // cpuTime is the CPU time (user + system) this process has used.
