@@ -11,7 +11,10 @@
 // caller's to keep: neither side can change the other's data afterwards.
 package persister
 
-import "sync"
+import (
+	"bytes"
+	"sync"
+)
 
 // Persister holds a server's Raft (or Paxos) state and its latest snapshot.
 // The zero value is an empty Persister ready to use.
@@ -62,11 +65,17 @@ func (ps *Persister) RaftStateSize() int {
 // together means a crash can never leave one without the other. A nil
 // snapshot clears the stored snapshot.
 func (ps *Persister) Save(raftstate []byte, snapshot []byte) {
-	rs, sn := clone(raftstate), clone(snapshot)
+	rs := clone(raftstate)
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	ps.raftstate = rs
-	ps.snapshot = sn
+	// Raft saves its unchanged snapshot with every change of term, vote or
+	// log. The stored copy is never modified, so when the bytes are the
+	// same it is kept instead of copied again; comparing is cheaper than
+	// allocating and copying.
+	if !bytes.Equal(ps.snapshot, snapshot) {
+		ps.snapshot = clone(snapshot)
+	}
 }
 
 // ReadSnapshot returns a copy of the saved snapshot (nil if none).

@@ -45,6 +45,28 @@ func TestSaveCopiesItsArguments(t *testing.T) {
 	}
 }
 
+func TestSavingTheSameSnapshotAgainStillCopiesIt(t *testing.T) {
+	// Save keeps its stored snapshot when the bytes are unchanged; the
+	// caller's slice, saved twice, must still not reach the stored data.
+	ps := MakePersister()
+	state, snap := []byte("abc"), []byte("xyz")
+	ps.Save(state, snap)
+	ps.Save(state, snap)
+	snap[0] = 'Z'
+	if got := string(ps.ReadSnapshot()); got != "xyz" {
+		t.Fatalf("after saving a snapshot twice and changing it, ReadSnapshot = %q, want %q", got, "xyz")
+	}
+	ps.Save(state, snap) // now different: stored anew
+	snap[1] = 'Z'
+	if got := string(ps.ReadSnapshot()); got != "Zyz" {
+		t.Fatalf("ReadSnapshot = %q, want %q", got, "Zyz")
+	}
+	ps.Save(state, []byte{})
+	if ps.ReadSnapshot() != nil || ps.SnapshotSize() != 0 {
+		t.Fatal("saving an empty snapshot did not clear the stored one")
+	}
+}
+
 func TestReadsReturnCallersOwnCopies(t *testing.T) {
 	ps := MakePersister()
 	ps.Save([]byte("abc"), []byte("xyz"))

@@ -61,9 +61,10 @@ func (h *persistentHeader) decode(b []byte) error {
 type persistCache struct {
 	stream bytes.Buffer
 	enc    *labgob.Encoder
-	start  int // log.start the stream begins after
-	edits  int // log.edits when the stream was begun
-	n      int // entries in the stream
+	start  int    // log.start the stream begins after
+	edits  int    // log.edits when the stream was begun
+	n      int    // entries in the stream
+	state  []byte // the last saved state; reused, since Save copies it
 }
 
 // persist saves currentTerm, votedFor, the log and the snapshot. It runs
@@ -95,9 +96,10 @@ func (rf *Raft) persist() {
 	}
 	var hdr [5 * binary.MaxVarintLen64]byte
 	header := h.appendTo(hdr[:0])
-	state := binary.AppendUvarint(make([]byte, 0, 10+len(header)+c.stream.Len()), uint64(len(header)))
+	state := binary.AppendUvarint(c.state[:0], uint64(len(header)))
 	state = append(state, header...)
 	state = append(state, c.stream.Bytes()...)
+	c.state = state
 	rf.persister.Save(state, rf.snapshot)
 	rf.log_.Printf("PERSIST", "saves term %d vote %d log %d..%d (%d bytes)",
 		rf.currentTerm, rf.votedFor, rf.log.base(), rf.log.lastIndex(), len(state))
