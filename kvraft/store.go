@@ -1,7 +1,7 @@
 package kvraft
 
 import (
-	"bytes"
+	"encoding/binary"
 	"fmt"
 
 	"distlab/labgob"
@@ -65,24 +65,53 @@ func (s *store) Apply(c any) any {
 	return nil
 }
 
-// Snapshot encodes the whole store.
+// Snapshot encodes the whole store as uvarint(len(data)) and then each
+// key and value as uvarint(len) | bytes. (By hand rather than by gob: a
+// snapshot is taken every few commands, and a gob encoder made for each
+// one describes the map's type again every time.)
 func (s *store) Snapshot() []byte {
-	var buf bytes.Buffer
-	if err := labgob.NewEncoder(&buf).Encode(s.data); err != nil {
-		// A map of strings always encodes; failing here is a bug.
-		panic(fmt.Sprintf("kvraft: encoding the store: %v", err))
+	size := binary.MaxVarintLen64
+	for k, v := range s.data {
+		size += 2*binary.MaxVarintLen64 + len(k) + len(v)
 	}
-	return buf.Bytes()
+	b := binary.AppendUvarint(make([]byte, 0, size), uint64(len(s.data)))
+	for k, v := range s.data {
+		b = binary.AppendUvarint(b, uint64(len(k)))
+		b = append(b, k...)
+		b = binary.AppendUvarint(b, uint64(len(v)))
+		b = append(b, v...)
+	}
+	return b
 }
 
 // Restore replaces the store with a snapshot made by Snapshot.
 func (s *store) Restore(snapshot []byte) error {
-	var data map[string]string
-	if err := labgob.NewDecoder(bytes.NewReader(snapshot)).Decode(&data); err != nil {
-		return fmt.Errorf("kvraft: decoding the store snapshot: %w", err)
+	b := snapshot
+	str := func() (string, bool) {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) {
+			return "", false
+		}
+		v := string(b[k : k+int(n)])
+		b = b[k+int(n):]
+		return v, true
 	}
-	if data == nil {
-		data = map[string]string{}
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)) {
+		return fmt.Errorf("kvraft: the store snapshot (%d bytes) does not start with its number of keys", len(snapshot))
+	}
+	b = b[k:]
+	data := make(map[string]string, n)
+	for i := uint64(0); i < n; i++ {
+		key, ok1 := str()
+		val, ok2 := str()
+		if !ok1 || !ok2 {
+			return fmt.Errorf("kvraft: the store snapshot (%d bytes) is cut short in key %d of %d", len(snapshot), i+1, n)
+		}
+		data[key] = val
+	}
+	if len(b) != 0 {
+		return fmt.Errorf("kvraft: the store snapshot has %d bytes after its %d keys", len(b), n)
 	}
 	s.data = data
 	return nil
