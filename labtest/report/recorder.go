@@ -37,10 +37,14 @@ type Recorder struct {
 	start time.Time // the run's start on its clock: times are since it
 
 	mu      sync.Mutex
-	ringCap int      // the most messages kept
-	ring    []record // the last len(ring) <= ringCap messages; once full, ring[next] is the oldest
-	next    int      // where the next message goes once the ring is full
-	total   int      // messages observed; total > len(ring) means the ring overflowed
+	ringCap int // the most messages kept
+	// ring holds the last min(total, ringCap) messages: message k (counting
+	// from 0) is at position k % ringCap, in chunks of ringChunk records
+	// allocated as they are first needed (a ring that grew by append
+	// copied itself at every doubling: a tenth of a chaos run's CPU went
+	// to recording). Once full, position total % ringCap is the oldest.
+	ring  [][]record
+	total int // messages observed; total > ringCap means the ring overflowed
 	// last[peer] is the peer's last recorded state: a state equal to it is
 	// not recorded again.
 	last       map[string]State
@@ -80,8 +84,17 @@ func NewRecorder(start time.Time, ring int) *Recorder {
 	if ring <= 0 {
 		ring = DefaultRing
 	}
-	return &Recorder{start: start, ringCap: ring, ring: make([]record, 0, min(ring, 4096)), last: map[string]State{}}
+	return &Recorder{start: start, ringCap: ring, last: map[string]State{}}
 }
+
+// ringChunk is how many records one chunk of the ring holds.
+const ringChunk = 4096
+
+// at returns the ring's position p; the chunk holding it must exist.
+func (r *Recorder) at(p int) *record { return &r.ring[p/ringChunk][p%ringChunk] }
+
+// kept is how many messages the ring holds.
+func (r *Recorder) kept() int { return min(r.total, r.ringCap) }
 
 // Observe records m; it is the network's observer (Network.SetObserver).
 // It does not change the message.
@@ -89,13 +102,12 @@ func (r *Recorder) Observe(m *labrpc.Message) {
 	rec := record{call: m.Call, sent: m.Time.Sub(r.start), delay: m.Delay, end: m.End, server: m.Server,
 		method: m.Method, bytes: int32(m.Bytes), kind: m.Kind, fate: m.Fate}
 	r.mu.Lock()
-	r.total++
-	if len(r.ring) < r.ringCap {
-		r.ring = append(r.ring, rec)
-	} else {
-		r.ring[r.next] = rec
-		r.next = (r.next + 1) % r.ringCap
+	p := r.total % r.ringCap
+	if c := p / ringChunk; c == len(r.ring) {
+		r.ring = append(r.ring, make([]record, min(ringChunk, r.ringCap-c*ringChunk)))
 	}
+	*r.at(p) = rec
+	r.total++
 	r.mu.Unlock()
 }
 
@@ -135,7 +147,7 @@ func (r *Recorder) Violation(peer, text string) {
 func (r *Recorder) Counts() (total, kept int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.total, len(r.ring)
+	return r.total, r.kept()
 }
 
 // Fill adds what r recorded to d: the kept messages (sorted by the time
@@ -145,9 +157,14 @@ func (r *Recorder) Counts() (total, kept int) {
 // whose end or server it cannot name gets lane -1.
 func (r *Recorder) Fill(d *Document, owner func(end any) string) {
 	r.mu.Lock()
-	recs := make([]record, 0, len(r.ring))
-	recs = append(recs, r.ring[r.next:]...)
-	recs = append(recs, r.ring[:r.next]...)
+	recs := make([]record, r.kept())
+	oldest := 0
+	if r.total > r.ringCap {
+		oldest = r.total % r.ringCap
+	}
+	for i := range recs {
+		recs[i] = *r.at((oldest + i) % r.ringCap)
+	}
 	total := r.total
 	states := append([]peerState(nil), r.states...)
 	viols := append([]recordedViolation(nil), r.violations...)

@@ -40,6 +40,26 @@ func TestRecorderKeepsTheLastMessagesOfARingAndCountsAll(t *testing.T) {
 	require.Equal(t, int64(3*time.Second+time.Millisecond), d.Messages[0].Arrived)
 }
 
+func TestRecorderRingSpanningSeveralChunksKeepsTheLastMessagesInOrder(t *testing.T) {
+	start := time.Unix(0, 0)
+	ring := 2*ringChunk + 5
+	for _, n := range []int{ringChunk + 1, ring, 3*ringChunk + 7} {
+		r := NewRecorder(start, ring)
+		for i := 1; i <= n; i++ {
+			r.Observe(msg(uint64(i), labrpc.Request, start.Add(time.Duration(i)*time.Millisecond), "e0", "server-1", "Raft.AppendEntries", labrpc.Delivered))
+		}
+		total, kept := r.Counts()
+		require.Equal(t, n, total)
+		require.Equal(t, min(n, ring), kept)
+		d := &Document{Version: Version, Lanes: []Lane{{Name: "server-0"}, {Name: "server-1"}}}
+		r.Fill(d, owner)
+		require.Len(t, d.Messages, kept)
+		for k, m := range d.Messages {
+			require.Equal(t, int64(n-kept+1+k), m.Call, "message %d of %d kept (of %d observed)", k, kept, n)
+		}
+	}
+}
+
 func TestRecorderDrawsAReplyFromTheServerBackToTheCaller(t *testing.T) {
 	start := time.Unix(0, 0)
 	r := NewRecorder(start, 0)
