@@ -20,8 +20,8 @@ import (
 // The zero value is an empty Persister ready to use.
 type Persister struct {
 	mu        sync.Mutex
-	raftstate []byte
-	snapshot  []byte
+	raftstate []byte // never handed out: Save overwrites it in place
+	snapshot  []byte // never modified: Save replaces it, so Copy may share it
 }
 
 // MakePersister returns an empty Persister.
@@ -42,9 +42,10 @@ func clone(b []byte) []byte {
 func (ps *Persister) Copy() *Persister {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	// The stored slices are never modified in place (Save replaces them), so
-	// the copy may share them.
-	return &Persister{raftstate: ps.raftstate, snapshot: ps.snapshot}
+	// Save overwrites the stored Raft state in place, so the copy gets its
+	// own; the stored snapshot is never modified in place (Save replaces
+	// it), so the copy may share it.
+	return &Persister{raftstate: clone(ps.raftstate), snapshot: ps.snapshot}
 }
 
 // ReadRaftState returns a copy of the saved Raft state (nil if none).
@@ -65,10 +66,17 @@ func (ps *Persister) RaftStateSize() int {
 // together means a crash can never leave one without the other. A nil
 // snapshot clears the stored snapshot.
 func (ps *Persister) Save(raftstate []byte, snapshot []byte) {
-	rs := clone(raftstate)
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	ps.raftstate = rs
+	// Raft saves its state on every change of term, vote or log: the state
+	// is copied into the stored buffer, which is reused, rather than into a
+	// new slice each time (nothing else refers to the buffer: reads and Copy
+	// return copies).
+	if raftstate == nil {
+		ps.raftstate = nil
+	} else {
+		ps.raftstate = append(ps.raftstate[:0], raftstate...)
+	}
 	// Raft saves its unchanged snapshot with every change of term, vote or
 	// log. The stored copy is never modified, so when the bytes are the
 	// same it is kept instead of copied again; comparing is cheaper than
