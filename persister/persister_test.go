@@ -96,6 +96,21 @@ func TestCopyIsIndependentOfTheOriginal(t *testing.T) {
 	}
 }
 
+func TestASaveThatFitsTheStoredBufferReachesNeitherACopyNorAnEarlierRead(t *testing.T) {
+	// Save reuses the stored buffer when the new state fits in it.
+	ps := MakePersister()
+	ps.Save([]byte("first state"), nil)
+	read, cp := ps.ReadRaftState(), ps.Copy()
+	ps.Save([]byte("later"), nil)
+	ps.Save([]byte("LATER STATE"), nil)
+	if string(read) != "first state" || string(cp.ReadRaftState()) != "first state" {
+		t.Fatalf("a later save changed an earlier read (%q) or a copy (%q)", read, cp.ReadRaftState())
+	}
+	if got := string(ps.ReadRaftState()); got != "LATER STATE" || ps.RaftStateSize() != len(got) {
+		t.Fatalf("ReadRaftState = %q (size %d), want the last save", got, ps.RaftStateSize())
+	}
+}
+
 func TestConcurrentUseIsSafe(t *testing.T) {
 	ps := MakePersister()
 	var wg sync.WaitGroup
