@@ -63,6 +63,9 @@ func TestTopicsSelectWhatIsPrinted(t *testing.T) {
 	if !Enabled(0, "VOTE") || Enabled(0, "APPEND") {
 		t.Fatal("Enabled disagrees with the topic list")
 	}
+	if !l.On("VOTE") || l.On("APPEND") {
+		t.Fatal("Logger.On disagrees with the topic list")
+	}
 }
 
 func TestPeerFilterLimitsOutputToChosenPeers(t *testing.T) {

@@ -79,7 +79,9 @@ func (rf *Raft) persist() {
 		c.start, c.edits, c.n = rf.log.start, rf.log.edits, 0
 	}
 	for ; c.n < last; c.n++ {
-		if err := c.enc.Encode(rf.log.entries[c.n+1]); err != nil {
+		// A pointer, which gob encodes as the value it points to: the
+		// value itself would be copied to the heap to make an interface.
+		if err := c.enc.Encode(&rf.log.entries[c.n+1]); err != nil {
 			c.enc = nil
 			// Only a command of a type gob cannot encode gets here; that is a
 			// bug in the service, not a condition to survive.
@@ -101,8 +103,10 @@ func (rf *Raft) persist() {
 	state = append(state, c.stream.Bytes()...)
 	c.state = state
 	rf.persister.Save(state, rf.snapshot)
-	rf.log_.Printf("PERSIST", "saves term %d vote %d log %d..%d (%d bytes)",
-		rf.currentTerm, rf.votedFor, rf.log.base(), rf.log.lastIndex(), len(state))
+	if rf.log_.On("PERSIST") {
+		rf.log_.Printf("PERSIST", "saves term %d vote %d log %d..%d (%d bytes)",
+			rf.currentTerm, rf.votedFor, rf.log.base(), rf.log.lastIndex(), len(state))
+	}
 }
 
 // readPersist restores the state a predecessor saved; an empty state leaves

@@ -42,7 +42,9 @@ func (rf *Raft) Start(command interface{}) (int, int, bool) {
 	index := rf.log.lastIndex()
 	rf.matchIndex[rf.me] = index
 	rf.persist()
-	rf.log_.Printf("APPEND", "leader appends index %d in term %d", index, rf.currentTerm)
+	if rf.log_.On("APPEND") {
+		rf.log_.Printf("APPEND", "leader appends index %d in term %d", index, rf.currentTerm)
+	}
 	if len(rf.peers) == 1 {
 		rf.advanceCommit()
 	}
@@ -182,7 +184,9 @@ func (rf *Raft) advanceCommit() {
 			}
 		}
 		if count >= rf.majority() {
-			rf.log_.Printf("COMMIT", "leader commits through %d in term %d", n, rf.currentTerm)
+			if rf.log_.On("COMMIT") {
+				rf.log_.Printf("COMMIT", "leader commits through %d in term %d", n, rf.currentTerm)
+			}
 			rf.setCommitIndex(n)
 			return
 		}
@@ -267,7 +271,9 @@ func (rf *Raft) AppendEntries(args *AppendEntriesArgs, reply *AppendEntriesReply
 	}
 	if changed {
 		rf.persist()
-		rf.log_.Printf("APPEND", "appends through %d from S%d in term %d", rf.log.lastIndex(), args.LeaderID, args.Term)
+		if rf.log_.On("APPEND") {
+			rf.log_.Printf("APPEND", "appends through %d from S%d in term %d", rf.log.lastIndex(), args.LeaderID, args.Term)
+		}
 	}
 	reply.Success = true
 	if args.LeaderCommit > rf.commitIndex {

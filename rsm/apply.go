@@ -70,7 +70,9 @@ func (r *RSM) applyCommand(m ApplyMsg) {
 	result := r.applyOnce(e)
 	if w := r.waiters[m.CommandIndex]; w != nil {
 		if w.incarnation == e.Incarnation && w.tag == e.Tag && e.Origin == r.me {
-			r.lg.Printf("APPLY", "index %d: own proposal (client %d seq %d) -> %v", m.CommandIndex, e.ClientID, e.Seq, result)
+			if r.lg.On("APPLY") {
+				r.lg.Printf("APPLY", "index %d: own proposal (client %d seq %d) -> %v", m.CommandIndex, e.ClientID, e.Seq, result)
+			}
 			w.ch <- outcome{result: result}
 		} else {
 			w.ch <- outcome{err: ErrLeadershipLost}

@@ -37,7 +37,9 @@ func (r *RSM) maybeSnapshot() {
 		panic("rsm: cannot encode a snapshot: " + err.Error())
 	}
 	r.snapshotIndex = r.lastApplied
-	r.lg.Printf("SNAP", "snapshot up to index %d (%d bytes; raft state was %d bytes)", r.lastApplied, len(snap), r.persister.RaftStateSize())
+	if r.lg.On("SNAP") {
+		r.lg.Printf("SNAP", "snapshot up to index %d (%d bytes; raft state was %d bytes)", r.lastApplied, len(snap), r.persister.RaftStateSize())
+	}
 	r.log.Snapshot(r.lastApplied, snap)
 }
 

@@ -80,7 +80,9 @@ func (r *RSM) Submit(req Request) (any, error) {
 	}
 	r.waiters[index] = w
 	r.mu.Unlock()
-	r.lg.Printf("SUBMIT", "proposed client %d seq %d at index %d term %d", req.ClientID, req.Seq, index, term)
+	if r.lg.On("SUBMIT") {
+		r.lg.Printf("SUBMIT", "proposed client %d seq %d at index %d term %d", req.ClientID, req.Seq, index, term)
+	}
 
 	timeout := time.NewTimer(r.timeout)
 	defer timeout.Stop()
