@@ -7,6 +7,7 @@ package raft
 // ends when the peer is killed, even in the middle of a blocked send.
 func (rf *Raft) applier() {
 	defer rf.wg.Done()
+	var msgs []ApplyMsg // reused from batch to batch; cleared after each
 	for {
 		rf.mu.Lock()
 		for !rf.killed() && rf.pendingSnapshot == nil && rf.lastApplied >= rf.commitIndex {
@@ -16,17 +17,18 @@ func (rf *Raft) applier() {
 			rf.mu.Unlock()
 			return
 		}
-		var msgs []ApplyMsg
+		clear(msgs)
+		msgs = msgs[:0]
 		if snap := rf.pendingSnapshot; snap != nil {
 			// A snapshot always lies beyond lastApplied (InstallSnapshot only
 			// accepts one past commitIndex), and goes before any command.
 			rf.pendingSnapshot = nil
 			rf.lastApplied = snap.SnapshotIndex
-			msgs = []ApplyMsg{*snap}
+			msgs = append(msgs, *snap)
 		} else {
-			first := rf.lastApplied + 1
-			for i, e := range rf.log.from(first, rf.commitIndex-first+1) {
-				msgs = append(msgs, ApplyMsg{CommandValid: true, Command: e.Command, CommandIndex: first + i})
+			// (lastApplied >= log.base() here: see its invariant.)
+			for i := max(rf.lastApplied, rf.log.base()) + 1; i <= rf.commitIndex; i++ {
+				msgs = append(msgs, ApplyMsg{CommandValid: true, Command: rf.log.command(i), CommandIndex: i})
 			}
 			rf.lastApplied = rf.commitIndex
 		}
@@ -42,7 +44,9 @@ func (rf *Raft) applier() {
 		if len(msgs) > 0 {
 			last := msgs[len(msgs)-1]
 			if last.CommandValid {
-				rf.log_.Printf("APPLY", "applied through %d", last.CommandIndex)
+				if rf.log_.On("APPLY") {
+					rf.log_.Printf("APPLY", "applied through %d", last.CommandIndex)
+				}
 			} else {
 				rf.log_.Printf("APPLY", "applied snapshot through %d", last.SnapshotIndex)
 			}
