@@ -123,7 +123,9 @@ func (d *snapshotData) decode(b []byte) error {
 	}
 	d.Index = int(index)
 	if mlen > 0 {
-		d.Machine = b[:mlen:mlen]
+		// A copy: the state machine's Restore may keep it, and the
+		// snapshot's bytes belong to the log (restores are rare).
+		d.Machine = bytes.Clone(b[:mlen])
 	}
 	b = b[mlen:]
 	n, err := uvarint()
