@@ -91,16 +91,35 @@ func (r *RSM) Submit(req Request) (any, error) {
 		case o := <-w.ch:
 			return o.result, o.err
 		case <-check.C:
+			if o, ok := ready(w); ok {
+				return o.result, o.err
+			}
 			if t, lead := r.log.GetState(); t != term || !lead {
 				r.forget(index, w)
 				return nil, ErrLeadershipLost
 			}
 		case <-timeout.C:
+			if o, ok := ready(w); ok {
+				return o.result, o.err
+			}
 			r.forget(index, w)
 			return nil, ErrTimeout
 		case <-r.done:
 			return nil, ErrKilled
 		}
+	}
+}
+
+// ready returns w's outcome if it has arrived. A select picks at random
+// among ready cases, so an outcome that arrives at the same instant as a
+// tick of the leader check or the timeout is taken here: the answer does
+// not depend on that draw, and a seed replays.
+func ready(w *waiter) (outcome, bool) {
+	select {
+	case o := <-w.ch:
+		return o, true
+	default:
+		return outcome{}, false
 	}
 }
 
