@@ -1,6 +1,8 @@
 package shardkv
 
 import (
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -104,14 +106,17 @@ func (kv *ShardKV) config(num int) (shardctrler.Config, bool) {
 func (kv *ShardKV) migrateOnce(int) {
 	v := kv.m.view()
 	var wg sync.WaitGroup
-	for s, from := range v.pulling {
+	// In shard order, not the maps' random order, so that a seed replays.
+	for _, s := range slices.Sorted(maps.Keys(v.pulling)) {
+		from := v.pulling[s]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			kv.pull(s, from)
 		}()
 	}
-	for s, from := range v.notifying {
+	for _, s := range slices.Sorted(maps.Keys(v.notifying)) {
+		from := v.notifying[s]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
