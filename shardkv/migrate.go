@@ -13,11 +13,11 @@ import (
 // next configuration, and how often it retries pulling and notifying.
 const pollInterval = 100 * time.Millisecond
 
-// every runs f every pollInterval, and whenever kick fires, while this
-// server leads its group, until Kill.
-func (kv *ShardKV) every(f func(term int), kick <-chan struct{}) {
+// every runs f every period (about pollInterval), and whenever kick fires,
+// while this server leads its group, until Kill.
+func (kv *ShardKV) every(f func(term int), kick <-chan struct{}, period time.Duration) {
 	defer kv.wg.Done()
-	tick := time.NewTicker(pollInterval)
+	tick := time.NewTicker(period)
 	defer tick.Stop()
 	for {
 		select {
