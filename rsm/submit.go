@@ -79,12 +79,15 @@ func (r *RSM) Submit(req Request) (any, error) {
 		old.ch <- outcome{err: ErrLeadershipLost}
 	}
 	r.waiters[index] = w
+	// Jittered (see Jitter): a check due at the instant of a heartbeat
+	// that deposes this leader would see it or not at random.
+	every := Jitter(r.rand, leaderCheckInterval)
 	r.mu.Unlock()
 	r.lg.Printf("SUBMIT", "proposed client %d seq %d at index %d term %d", req.ClientID, req.Seq, index, term)
 
 	timeout := time.NewTimer(r.timeout)
 	defer timeout.Stop()
-	check := time.NewTicker(leaderCheckInterval)
+	check := time.NewTicker(every)
 	defer check.Stop()
 	for {
 		select {
