@@ -140,15 +140,20 @@ func (f *Faults) decide(r *rand.Rand) decision {
 // classicDecide is the model of the classic 6.5840 network: unreliable
 // means a 0-27 ms delay and 10% of requests and 10% of replies lost; long
 // reordering delays 2/3 of replies by 200 ms plus up to 2 s (skewed short).
+//
+// The delays are drawn to the nanosecond, not in whole milliseconds: in a
+// testing/synctest bubble, timers due at the same instant fire in an order
+// the runtime randomises on every run, so two messages sent together with
+// equal delays would arrive in either order, and a seed would not replay.
 func classicDecide(r *rand.Rand, reliable, longReordering bool) decision {
 	var d decision
 	if !reliable {
-		d.reqDelay = time.Duration(r.IntN(27)) * time.Millisecond
+		d.reqDelay = upTo(r, 27*time.Millisecond)
 		d.dropReq = r.IntN(1000) < 100
 		d.dropReply = r.IntN(1000) < 100
 	}
 	if longReordering && r.IntN(900) < 600 {
-		d.repDelay = time.Duration(200+r.IntN(1+r.IntN(2000))) * time.Millisecond
+		d.repDelay = 200*time.Millisecond + upTo(r, upTo(r, 2*time.Second)+1)
 	}
 	return d
 }
@@ -158,7 +163,12 @@ func classicDecide(r *rand.Rand, reliable, longReordering bool) decision {
 // notice a leader that sends RPCs synchronously).
 func failDelay(r *rand.Rand, longDelays bool) time.Duration {
 	if longDelays {
-		return time.Duration(r.IntN(7000)) * time.Millisecond
+		return upTo(r, 7*time.Second)
 	}
-	return time.Duration(r.IntN(100)) * time.Millisecond
+	return upTo(r, 100*time.Millisecond)
+}
+
+// upTo draws a duration in [0, d) from r, to the nanosecond.
+func upTo(r *rand.Rand, d time.Duration) time.Duration {
+	return time.Duration(r.Int64N(int64(d)))
 }

@@ -1,9 +1,12 @@
 package labrpc
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -72,13 +75,26 @@ func (rn *Network) update(es *endState) {
 }
 
 // reslot points every end connected to servername at its current slot.
+// The ends are updated in a fixed order (by name hash), not the map's
+// random one: closing an end's live channel wakes its callers, and the
+// order of those wake-ups must follow from the seed for a run to replay.
 func (rn *Network) reslot(servername interface{}) {
 	slot := rn.servers[servername]
+	var moved []*endState
 	for _, es := range rn.ends {
 		if es.slot != slot && es.link.key.server == servername {
-			es.slot = slot
-			rn.update(es)
+			moved = append(moved, es)
 		}
+	}
+	slices.SortFunc(moved, func(a, b *endState) int {
+		if c := cmp.Compare(a.end.hash, b.end.hash); c != 0 {
+			return c
+		}
+		return strings.Compare(fmt.Sprint(a.end.name), fmt.Sprint(b.end.name))
+	})
+	for _, es := range moved {
+		es.slot = slot
+		rn.update(es)
 	}
 }
 

@@ -1,6 +1,10 @@
 package rsm
 
-import "fmt"
+import (
+	"fmt"
+	"maps"
+	"slices"
+)
 
 // handle processes one message from the consensus log. It runs on the
 // replica's reader goroutine only.
@@ -35,10 +39,12 @@ func (r *RSM) installSnapshot(m ApplyMsg) {
 	if r.observe != nil {
 		r.observe(m)
 	}
-	// Whatever the snapshot covers is no longer ours to answer.
-	for idx, w := range r.waiters {
+	// Whatever the snapshot covers is no longer ours to answer. The
+	// waiters are woken in index order, not the map's random order, so
+	// that a seed replays.
+	for _, idx := range slices.Sorted(maps.Keys(r.waiters)) {
 		if idx <= r.lastApplied {
-			w.ch <- outcome{err: ErrLeadershipLost}
+			r.waiters[idx].ch <- outcome{err: ErrLeadershipLost}
 			delete(r.waiters, idx)
 		}
 	}

@@ -37,5 +37,8 @@
 //
 // Virtual time. The RSM blocks only on channels and timers and never while
 // holding its mutex; Kill stops every goroutine it started before returning,
-// so it can run inside a testing/synctest bubble.
+// so it can run inside a testing/synctest bubble. A seed replays a run on
+// one thread: the RSM's and the Session's timers are jittered from seeded
+// sources (Jitter), because a bubble fires timers due at the same instant
+// in random order, and waiters are woken in index order, not map order.
 package rsm

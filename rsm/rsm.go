@@ -37,7 +37,8 @@ type Config struct {
 	// Machine is the replicated service.
 	Machine StateMachine
 	// Rand is a seeded source (for example peers[me].Rand() from labrpc)
-	// used to tag proposed entries, so that a seed replays. Make takes
+	// used to tag proposed entries and to jitter Submit's leader checks
+	// (see Jitter), so that a seed replays. Make takes
 	// ownership: no one else may use it afterwards.
 	Rand *rand.Rand
 	// SubmitTimeout bounds how long Submit waits for one request to
@@ -109,7 +110,8 @@ type RSM struct {
 	sessions map[int64]session
 	// waiters holds the Submit calls waiting for an index to be applied.
 	waiters     map[int]*waiter
-	incarnation uint64 // tags this process's proposals apart from a predecessor's
+	incarnation uint64     // tags this process's proposals apart from a predecessor's
+	rand        *rand.Rand // cfg.Rand: the jitter of Submit's checks; guarded by mu
 	nextTag     uint64
 	dead        bool
 }
@@ -149,6 +151,7 @@ func Make[M any](cfg Config, applyCh <-chan M, convert func(M) ApplyMsg) (*RSM, 
 		// A restarted server draws the same stream from an end of the
 		// same name, so the start time (virtual in tests) is mixed in.
 		incarnation: cfg.Rand.Uint64() ^ uint64(time.Now().UnixNano()),
+		rand:        cfg.Rand,
 	}
 	if r.timeout == 0 {
 		r.timeout = DefaultSubmitTimeout

@@ -1,6 +1,7 @@
 package rsm
 
 import (
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -24,8 +25,9 @@ type Session struct {
 	closed  chan struct{} // closed by Close
 	close   sync.Once
 	// Guarded by turn:
-	seq    int64 // sequence number of the latest Write
-	leader int   // the server that answered last
+	seq    int64      // sequence number of the latest Write
+	leader int        // the server that answered last
+	rand   *rand.Rand // the seeded source of the pauses' jitter
 }
 
 // NewSession returns a Session with the group's servers. Its client id and
@@ -42,7 +44,7 @@ func NewSession(servers []*labrpc.ClientEnd, pause time.Duration) *Session {
 	for id == 0 {
 		id = r.Int64()
 	}
-	return &Session{servers: servers, id: id, pause: pause, leader: r.IntN(len(servers)),
+	return &Session{servers: servers, id: id, pause: pause, leader: r.IntN(len(servers)), rand: r,
 		turn: make(chan struct{}, 1), closed: make(chan struct{})}
 }
 
@@ -87,9 +89,19 @@ func (s *Session) call(try func(*labrpc.ClientEnd) bool) {
 		s.leader = (s.leader + 1) % len(s.servers)
 		if failures++; failures%len(s.servers) == 0 {
 			select {
-			case <-time.After(s.pause):
+			case <-time.After(Jitter(s.rand, s.pause)):
 			case <-s.closed:
 			}
 		}
 	}
+}
+
+// Jitter returns d plus less than a millisecond drawn from r. In a
+// testing/synctest bubble, timers that fall due at the same virtual instant
+// fire in an order the runtime randomises anew on every run, so clients
+// that start together and pause alike would take turns differently each
+// time; a pause jittered from a seeded source falls due at an instant of
+// its own, and a seed replays the run.
+func Jitter(r *rand.Rand, d time.Duration) time.Duration {
+	return d + time.Duration(r.Int64N(int64(time.Millisecond)))
 }

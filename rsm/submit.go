@@ -79,6 +79,9 @@ func (r *RSM) Submit(req Request) (any, error) {
 		old.ch <- outcome{err: ErrLeadershipLost}
 	}
 	r.waiters[index] = w
+	// Jittered (see Jitter): a check due at the instant of a heartbeat
+	// that deposes this leader would see it or not at random.
+	every := Jitter(r.rand, leaderCheckInterval)
 	r.mu.Unlock()
 	if r.lg.On("SUBMIT") {
 		r.lg.Printf("SUBMIT", "proposed client %d seq %d at index %d term %d", req.ClientID, req.Seq, index, term)
@@ -86,23 +89,42 @@ func (r *RSM) Submit(req Request) (any, error) {
 
 	timeout := time.NewTimer(r.timeout)
 	defer timeout.Stop()
-	check := time.NewTicker(leaderCheckInterval)
+	check := time.NewTicker(every)
 	defer check.Stop()
 	for {
 		select {
 		case o := <-w.ch:
 			return o.result, o.err
 		case <-check.C:
+			if o, ok := ready(w); ok {
+				return o.result, o.err
+			}
 			if t, lead := r.log.GetState(); t != term || !lead {
 				r.forget(index, w)
 				return nil, ErrLeadershipLost
 			}
 		case <-timeout.C:
+			if o, ok := ready(w); ok {
+				return o.result, o.err
+			}
 			r.forget(index, w)
 			return nil, ErrTimeout
 		case <-r.done:
 			return nil, ErrKilled
 		}
+	}
+}
+
+// ready returns w's outcome if it has arrived. A select picks at random
+// among ready cases, so an outcome that arrives at the same instant as a
+// tick of the leader check or the timeout is taken here: the answer does
+// not depend on that draw, and a seed replays.
+func ready(w *waiter) (outcome, bool) {
+	select {
+	case o := <-w.ch:
+		return o, true
+	default:
+		return outcome{}, false
 	}
 }
 

@@ -1,10 +1,12 @@
 package shardkv
 
 import (
+	"math/rand/v2"
 	"sync"
 	"time"
 
 	"distlab/labrpc"
+	"distlab/rsm"
 	"distlab/shardkv/shardctrler"
 )
 
@@ -27,6 +29,7 @@ type Clerk struct {
 	seq    int64
 	ends   map[string]*labrpc.ClientEnd
 	leader map[int]int // gid -> index of the server that answered last
+	rand   *rand.Rand  // the seeded source of the retry pauses' jitter
 }
 
 // MakeClerk returns a Clerk that reads configurations through ctrlers and
@@ -47,7 +50,7 @@ func MakeClerk(ctrlers []*labrpc.ClientEnd, make_end func(string) *labrpc.Client
 	}
 	return &Clerk{ctrler: shardctrler.MakeClerk(ctrlers), makeEnd: make_end, clientID: id,
 		turn: make(chan struct{}, 1), closed: make(chan struct{}),
-		ends: map[string]*labrpc.ClientEnd{}, leader: map[int]int{}}
+		ends: map[string]*labrpc.ClientEnd{}, leader: map[int]int{}, rand: r}
 }
 
 // Get returns the current value of key, or "" if it has none. It retries
@@ -133,7 +136,7 @@ func (ck *Clerk) do(write bool, try func(end *labrpc.ClientEnd, seq int64) Err, 
 			}
 		}
 		select {
-		case <-time.After(pollInterval):
+		case <-time.After(rsm.Jitter(ck.rand, pollInterval)):
 		case <-ck.closed:
 			return
 		}

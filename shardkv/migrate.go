@@ -1,6 +1,8 @@
 package shardkv
 
 import (
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -11,11 +13,11 @@ import (
 // next configuration, and how often it retries pulling and notifying.
 const pollInterval = 100 * time.Millisecond
 
-// every runs f every pollInterval, and whenever kick fires, while this
-// server leads its group, until Kill.
-func (kv *ShardKV) every(f func(term int), kick <-chan struct{}) {
+// every runs f every period (about pollInterval), and whenever kick fires,
+// while this server leads its group, until Kill.
+func (kv *ShardKV) every(f func(term int), kick <-chan struct{}, period time.Duration) {
 	defer kv.wg.Done()
-	tick := time.NewTicker(pollInterval)
+	tick := time.NewTicker(period)
 	defer tick.Stop()
 	for {
 		select {
@@ -104,14 +106,17 @@ func (kv *ShardKV) config(num int) (shardctrler.Config, bool) {
 func (kv *ShardKV) migrateOnce(int) {
 	v := kv.m.view()
 	var wg sync.WaitGroup
-	for s, from := range v.pulling {
+	// In shard order, not the maps' random order, so that a seed replays.
+	for _, s := range slices.Sorted(maps.Keys(v.pulling)) {
+		from := v.pulling[s]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			kv.pull(s, from)
 		}()
 	}
-	for s, from := range v.notifying {
+	for _, s := range slices.Sorted(maps.Keys(v.notifying)) {
+		from := v.notifying[s]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -122,9 +122,12 @@ func startServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister,
 		panic(fmt.Sprintf("shardkv.StartServer: group %d server %d: %v", gid, me, err))
 	}
 	kv.rsm = r
+	// The loops' periods are jittered (see rsm.Jitter) so that the
+	// servers' ticks, started together, never fall due at one instant.
+	jr := servers[me].Rand()
 	kv.wg.Add(2)
-	go kv.every(kv.pollOnce, nil)
-	go kv.every(kv.migrateOnce, kv.kick)
+	go kv.every(kv.pollOnce, nil, rsm.Jitter(jr, pollInterval))
+	go kv.every(kv.migrateOnce, kv.kick, rsm.Jitter(jr, pollInterval))
 	return kv
 }
 

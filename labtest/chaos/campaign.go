@@ -1,16 +1,18 @@
 package chaos
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -129,7 +131,7 @@ func runSeed(t *testing.T, lab *Lab, cfg Config, start Start, seed int64, trace 
 			w := labtest.WorldOf(t)
 			var tr *tracer
 			if trace {
-				tr = &tracer{links: map[string][]string{}, start: time.Now()}
+				tr = &tracer{links: map[string][]traced{}, start: time.Now()}
 				w.Network().SetObserver(tr.observe)
 			}
 			s := run(t, lab, cfg, start)
@@ -165,34 +167,48 @@ func campaignRecord(s Summary, failed bool) campaign.Record {
 type tracer struct {
 	mu    sync.Mutex
 	start time.Time
-	links map[string][]string
+	links map[string][]traced
+}
+
+// traced is one line of a fingerprint and its time in the run.
+type traced struct {
+	at   time.Duration
+	line string
 }
 
 func (tr *tracer) observe(m *labrpc.Message) {
 	link := fmt.Sprintf("%v->%v", m.End, m.Server)
-	line := fmt.Sprintf("%s %v %s %dB %v +%v at %v", link, m.Kind, m.Method, m.Bytes, m.Fate, m.Delay, m.Time.Sub(tr.start))
+	at := m.Time.Sub(tr.start)
+	line := fmt.Sprintf("%s %v %s %dB %v +%v at %v", link, m.Kind, m.Method, m.Bytes, m.Fate, m.Delay, at)
 	tr.mu.Lock()
-	tr.links[link] = append(tr.links[link], line)
+	tr.links[link] = append(tr.links[link], traced{at, line})
 	tr.mu.Unlock()
 }
 
-// trace is the fingerprint: the schedule's events, then each link's
-// messages (links in name order), then the history's operations.
+// trace is the fingerprint: the schedule's events and each link's messages
+// merged in time order, then the history's operations. At one instant the
+// schedule's events come first, in their order, then the links' messages
+// in link name order, each link's in its own order: the merge is a fixed
+// function of the schedule and the links' sequences (and each line names
+// its link), so two runs have equal fingerprints exactly when they have
+// equal schedules and sequences, and the first difference is the earliest
+// in time, not a consequence of it.
 func (tr *tracer) trace(w *labtest.World) []string {
-	var out []string
+	var all []traced
 	for _, e := range w.Schedule().Events {
-		out = append(out, "schedule "+e.String())
+		all = append(all, traced{e.At, fmt.Sprintf("schedule %v at %v", e, e.At)})
 	}
 	tr.mu.Lock()
-	names := make([]string, 0, len(tr.links))
-	for l := range tr.links {
-		names = append(names, l)
-	}
-	sort.Strings(names)
-	for _, l := range names {
-		out = append(out, tr.links[l]...)
+	for _, l := range slices.Sorted(maps.Keys(tr.links)) {
+		all = append(all, tr.links[l]...)
 	}
 	tr.mu.Unlock()
+	// Stable: the order above stands within an instant.
+	slices.SortStableFunc(all, func(a, b traced) int { return cmp.Compare(a.at, b.at) })
+	out := make([]string, 0, len(all))
+	for _, t := range all {
+		out = append(out, t.line)
+	}
 	for _, op := range w.History().Operations() {
 		out = append(out, fmt.Sprintf("op client %d %v -> %v [%d, %d]", op.ClientId, op.Input, op.Output, op.Call, op.Return))
 	}
