@@ -276,7 +276,7 @@ func TestAHoleIsFilledWithANoop(t *testing.T) {
 		c.Connect(2)
 		c.waitApplied(5, 5*time.Second, 2)
 		_, state := c.server(2).view()
-		require.Equal(t, []string{"three", "five"}, state, "S2 applied its own lost command")
+		require.Equal(t, []string{"three", "five"}, state, "S2 learns slot 4 is a no-op: its own command there was never chosen")
 	})
 }
 
