@@ -16,6 +16,7 @@ package shardchaos
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -78,12 +79,19 @@ type deployment struct {
 	agree     []*labtest.Agreement[string]
 	owners    *shardkvtest.Owners
 
+	// calm is a token: the administrator holds it through a group-level
+	// fault (a group crashed, the controller cut off) and the liveness
+	// probe through its check, so that no such fault strikes after the
+	// cluster healed, while the run asks to be served.
+	calm chan struct{}
+
 	mu    sync.Mutex
 	stats map[string]int // administrator's actions by kind
 }
 
 func start(t *testing.T, cfg chaos.Config, s settings) chaos.Service {
-	d := &deployment{ctrlAgree: labtest.NewAgreement[string](nil), owners: shardkvtest.NewOwners(), stats: map[string]int{}}
+	d := &deployment{ctrlAgree: labtest.NewAgreement[string](nil), owners: shardkvtest.NewOwners(), stats: map[string]int{},
+		calm: make(chan struct{}, 1)}
 	d.ctrl = labtest.NewCluster(t, 3, func(ends []*labrpc.ClientEnd, me int, p *persister.Persister) (*shardctrler.ShardCtrler, []any) {
 		sc := shardctrler.StartServerObserved(ends, me, p, rsm.CheckWith(d.ctrlAgree, me))
 		return sc, []any{sc, sc.Raft()}
@@ -131,6 +139,18 @@ func start(t *testing.T, cfg chaos.Config, s settings) chaos.Service {
 		Probe: probe,
 	}.Service(clusters...)
 	svc.Violations, svc.Stats = d.violations, d.statLines
+	probeKV := svc.Probe
+	svc.Probe = func(ctx context.Context, do func(chaos.Op) (any, bool)) error {
+		// Wait for a group fault in progress to be repaired; start none
+		// until the check is done.
+		select {
+		case d.calm <- struct{}{}:
+		case <-ctx.Done():
+			return errors.New("a group-level fault was not repaired within the liveness bound")
+		}
+		defer func() { <-d.calm }()
+		return probeKV(ctx, do)
+	}
 	return svc
 }
 
@@ -161,7 +181,8 @@ func (d *deployment) members(gis ...int) map[int][]string {
 // administer reconfigures and applies group-level faults until ctx ends:
 // a join of a group that is out, a leave of one that is in (one always
 // stays), a move of a shard, a whole group crashed for up to 1.5 s, or
-// the controller cut off from everyone for up to 1.5 s.
+// the controller cut off from everyone for up to 1.5 s (none while the
+// liveness probe checks the healed cluster: see groupFault).
 func (d *deployment) administer(ctx context.Context, admin *shardctrler.Clerk, r *rand.Rand, every time.Duration) {
 	context.AfterFunc(ctx, admin.Close)
 	sleep := func(d time.Duration) bool {
@@ -197,29 +218,52 @@ func (d *deployment) administer(ctx context.Context, admin *shardctrler.Clerk, r
 			d.count("move")
 		case p < 10:
 			g := d.groups[r.IntN(len(d.groups))]
-			for i := range g.N() {
-				g.Crash(i)
-			}
-			d.count("group crash")
-			if !sleep(time.Duration(300+r.IntN(1200)) * time.Millisecond) {
+			if !d.groupFault(ctx, r, "group crash", func(up bool) {
+				for i := range g.N() {
+					if up {
+						g.Restart(i)
+					} else {
+						g.Crash(i)
+					}
+				}
+			}) {
 				return
-			}
-			for i := range g.N() {
-				g.Restart(i)
 			}
 		default:
-			for i := range d.ctrl.N() {
-				d.ctrl.Disconnect(i)
-			}
-			d.count("ctrl cut off")
-			if !sleep(time.Duration(300+r.IntN(1200)) * time.Millisecond) {
+			if !d.groupFault(ctx, r, "ctrl cut off", func(up bool) {
+				for i := range d.ctrl.N() {
+					if up {
+						d.ctrl.Connect(i)
+					} else {
+						d.ctrl.Disconnect(i)
+					}
+				}
+			}) {
 				return
-			}
-			for i := range d.ctrl.N() {
-				d.ctrl.Connect(i)
 			}
 		}
 	}
+}
+
+// groupFault applies a group-level fault (set(false)) and repairs it
+// (set(true)) 0.3-1.5 s later, unless the liveness probe is running, in
+// which case it skips it. It returns false if ctx ended meanwhile.
+func (d *deployment) groupFault(ctx context.Context, r *rand.Rand, kind string, set func(up bool)) bool {
+	select {
+	case d.calm <- struct{}{}:
+	default:
+		return true // the probe is checking that the healed cluster serves
+	}
+	defer func() { <-d.calm }()
+	set(false)
+	d.count(kind)
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(time.Duration(300+r.IntN(1200)) * time.Millisecond):
+	}
+	set(true)
+	return true
 }
 
 func (d *deployment) count(kind string) {

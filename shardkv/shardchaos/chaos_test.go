@@ -2,7 +2,9 @@ package shardchaos
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,4 +72,18 @@ func TestChaosSeeds(t *testing.T) {
 	}
 	t.Logf("%d seeds, %d operations, %d faults, %v wall; failing seeds: %v", hi-lo+1, ops, faults, time.Since(start).Round(time.Millisecond), bad)
 	require.Empty(t, bad)
+}
+
+// TestNoGroupFaultStrikesWhileTheHealedClusterIsProbed replays seed 7335 of
+// a 10,000-seed campaign, whose liveness check failed: the administrator
+// crashed a whole group, then cut the controller off, within the 10 s in
+// which the healed cluster had to serve the probe. Group-level faults now
+// wait until the probe is done.
+func TestNoGroupFaultStrikesWhileTheHealedClusterIsProbed(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // as distlab chaos runs it
+	var s chaos.Summary
+	labtest.RunSeed(t, 7335, func(t *testing.T) {
+		s = chaos.Run(t, "shardkv", chaos.Config{Duration: 10 * time.Second, Out: io.Discard})
+	})
+	require.True(t, s.OK(), "%+v", s)
 }
